@@ -1,0 +1,115 @@
+"""Run Python (``manage.py``, a test runner, a script) in a child process, safely.
+
+Some things cannot happen inside a kernel: the parallel test runner's spawned
+workers must import settings and tests from files, and a hung run must never
+hang the notebook. ``run_python()`` starts the child in its own process group,
+in a fresh temporary working directory (SQLite clone files land there and are
+deleted with it), kills the whole group when the time limit passes, and
+returns what it printed.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import library_site
+
+PROJECT_DIR = Path(library_site.__file__).resolve().parent.parent
+MANAGE_PY = PROJECT_DIR / "manage.py"
+
+
+@dataclass
+class Finished:
+    returncode: int
+    output: str
+    timed_out: bool = False
+    leftovers: list = field(default_factory=list)  # files the run left in its working directory
+
+    @property
+    def ok(self):
+        return self.returncode == 0 and not self.timed_out
+
+    def lines(self, containing):
+        return [line for line in self.output.splitlines() if containing in line]
+
+
+def child_environment(**overrides):
+    """The kernel's environment minus the sandbox's own switches, plus ``overrides``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONIOENCODING"] = "utf-8"
+    env.update({key: str(value) for key, value in overrides.items() if value is not None})
+    return env
+
+
+def run_python(args, *, timeout=60, env=None, cwd=None, files=None):
+    """Run ``python ARGS`` and return a ``Finished``.
+
+    ``cwd`` defaults to a fresh temporary directory, removed afterwards;
+    ``files`` maps relative paths to text written there first (test modules,
+    settings, scripts for a demonstration). ``env`` adds environment variables.
+    """
+    workdir = Path(cwd) if cwd else Path(tempfile.mkdtemp(prefix="django41-course-run-"))
+    written = set()
+    for name, text in (files or {}).items():
+        target = workdir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.add(target)
+    before = set(workdir.rglob("*"))
+    process = subprocess.Popen(
+        [sys.executable, *map(str, args)],
+        cwd=workdir,
+        env=child_environment(**(env or {})),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        start_new_session=True,
+    )
+    timed_out = False
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(process)
+        output, _ = process.communicate()
+    leftovers = sorted(
+        str(path.relative_to(workdir))
+        for path in set(workdir.rglob("*")) - before - written
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+    if not cwd:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return Finished(process.returncode, output, timed_out, leftovers)
+
+
+def manage(*args, timeout=60, settings="library_site.settings", env=None, cwd=None, files=None):
+    """Run ``python manage.py ARGS`` for the library site in a child process."""
+    return run_python(
+        [MANAGE_PY, *args],
+        timeout=timeout,
+        env={"DJANGO_SETTINGS_MODULE": settings, **(env or {})},
+        cwd=cwd,
+        files=files,
+    )
+
+
+def _kill_group(process):
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # Windows
+            process.kill()
+    except ProcessLookupError:
+        pass

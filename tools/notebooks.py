@@ -1,0 +1,66 @@
+"""Shared helpers for the notebook tools: where notebooks live, reading and writing them."""
+import json
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "notebooks"
+SOLUTIONS = ROOT / "solutions"
+EXERCISES = ROOT / "exercises"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3", "file_extension": ".py"}
+
+
+def lesson_notebooks():
+    return sorted(LESSONS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def solution_notebooks():
+    return sorted(SOLUTIONS.glob("[0-9][0-9]_*_solutions.ipynb"))
+
+
+def exercise_notebooks():
+    return sorted(EXERCISES.glob("[0-9][0-9]_*_exercises.ipynb"))
+
+
+def exercise_path_for(solution_path):
+    """solutions/01_x_solutions.ipynb -> exercises/01_x_exercises.ipynb"""
+    name = Path(solution_path).name
+    if not name.endswith("_solutions.ipynb"):
+        raise ValueError(f"{name}: solution notebooks are named NN_topic_solutions.ipynb")
+    return EXERCISES / (name[: -len("_solutions.ipynb")] + "_exercises.ipynb")
+
+
+def read(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def normalize_metadata(nb):
+    """The same notebook metadata everywhere: kernel python3, no machine details."""
+    nb.metadata = nbformat.NotebookNode(
+        {
+            **{k: v for k, v in nb.metadata.items() if k not in {"kernelspec", "language_info", "widgets"}},
+            "kernelspec": KERNELSPEC,
+            "language_info": LANGUAGE_INFO,
+        }
+    )
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        cell.metadata.pop("scrolled", None)
+    return nb
+
+
+def dumps(nb):
+    """Serialize exactly as written to disk (stable key order, one-space indent, final newline)."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write(nb, path):
+    nbformat.validate(nb)
+    Path(path).write_text(dumps(nb), encoding="utf-8")
+
+
+def tags(cell):
+    return set(cell.get("metadata", {}).get("tags", []))

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from . import loops
 
 PASS, FAIL, NOT_ATTEMPTED = "passed", "failed", "not attempted"
-STUB_HINT = "replace the stub `raise NotImplementedError()` (or the `...`) with your code"
+STUB_HINT = "replace `# YOUR CODE HERE` and the line below it with your code"
 
 
 class Fail(Exception):

@@ -29,7 +29,7 @@ def ex1(count_books_by):
             expect(
                 got == want,
                 f"count_books_by({name!r}) returned {got}, expected {want}.",
-                "filter on the author's name: `Book.objects.filter(author__name=name)`.",
+                "keep only the books whose author has that name (a lookup can follow the `author` foreign key).",
             )
         calvino = Author.objects.get(name="Italo Calvino")
         Book.objects.create(title="Mr Palomar", author=calvino, isbn="9780156624602", published=1983)
@@ -60,7 +60,7 @@ def ex2(newest_title):
                 call(newest_title)  # a stub still says "not attempted"
                 raise Fail(
                     "newest_title is a plain function, so async code cannot await it.",
-                    "define it with `async def` and `await` an async query such as `alatest()`.",
+                    "define it with `async def` and `await` an async query inside.",
                 )
             try:
                 with loops.async_safety():
@@ -68,13 +68,13 @@ def ex2(newest_title):
             except SynchronousOnlyOperation:
                 raise Fail(
                     "it made a synchronous ORM call inside async code (SynchronousOnlyOperation).",
-                    "use the async interface: `await Book.objects.alatest('published')`.",
+                    "use the async QuerySet methods (their names start with `a`) and `await` them.",
                 ) from None
             if inspect.iscoroutine(got):
                 got.close()
                 raise Fail(
                     "it returned a coroutine object instead of a title: an `await` is missing.",
-                    "write `book = await Book.objects.alatest('published')`.",
+                    "put `await` in front of the async query.",
                 )
             expect(
                 got == want,

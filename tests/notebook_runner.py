@@ -1,0 +1,48 @@
+"""Execute notebooks in a fresh kernel from the tests (nbclient, this interpreter)."""
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import notebooks  # noqa: E402  (tools/notebooks.py)
+
+CELL_TIMEOUT = 120
+
+
+def execute(path, *, cwd=None, times=1, env=None):
+    """Run every cell ``times`` times in one fresh kernel; return the executed notebook.
+
+    ``raises-exception`` cells may raise; any other error raises CellExecutionError.
+    The outputs kept are those of the last run.
+    """
+    original = nbformat.read(str(path), as_version=4)
+    cells = [cell for cell in original.cells]
+    nb = nbformat.v4.new_notebook(metadata=original.metadata)
+    nb.cells = [nbformat.from_dict(dict(cell)) for cell in cells] * times
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd or Path(path).parent)}},
+        record_timing=False,
+    )
+    if env is not None:
+        client.km = client.create_kernel_manager()
+        client.km.extra_env = env  # not used by all managers; kept for completeness
+    client.execute()
+    nb.cells = nb.cells[-len(cells):] if cells else []
+    return nb
+
+
+def output_lines(cell):
+    text = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            text.append(output.get("text", ""))
+        elif output.get("output_type") in {"execute_result", "display_data"}:
+            text.append(output.get("data", {}).get("text/plain", ""))
+    return "".join(text).splitlines()

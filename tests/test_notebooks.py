@@ -1,0 +1,105 @@
+"""Notebook hygiene: what nbval cannot see on its own.
+
+nbval (strict, run by `pytest` on notebooks/ and solutions/) compares stored outputs
+with fresh ones. These tests make sure those stored outputs came from a clean
+top-to-bottom run, that the three folders agree, and that exercises match solutions.
+"""
+import json
+import re
+
+import pytest
+
+from notebook_runner import ROOT, notebooks
+
+import make_exercises  # tools/make_exercises.py
+
+EXECUTED = notebooks.lesson_notebooks() + notebooks.solution_notebooks()
+ALL = EXECUTED + notebooks.exercise_notebooks()
+BOOT_LINE = "from course import boot; boot()"
+
+
+def ids(paths):
+    return [str(path.relative_to(ROOT)) for path in paths]
+
+
+def code_cells(path):
+    return [cell for cell in notebooks.read(path).cells if cell.cell_type == "code"]
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=ids(EXECUTED))
+def test_stored_outputs_come_from_one_top_to_bottom_run(path):
+    counts = [cell.execution_count for cell in code_cells(path)]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts}; run `python tools/refresh_notebooks.py {path.relative_to(ROOT)}`"
+    )
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=ids(EXECUTED))
+def test_stored_outputs_are_clean(path):
+    machine = re.compile(r"/(home|root|tmp|Users)/|site-packages|0x[0-9a-f]{6,}")
+    for number, cell in enumerate(code_cells(path)):
+        tags = notebooks.tags(cell)
+        for output in cell.outputs:
+            where = f"{path.name} code cell {number}"
+            if output.output_type == "error":
+                assert "raises-exception" in tags, f"{where} stores an error but is not tagged raises-exception"
+            assert output.get("name") != "stderr", f"{where} writes to stderr: {output.get('text', '')[:120]!r}"
+            body = output.get("text", "") + output.get("evalue", "") + json.dumps(output.get("data", {}))
+            assert not machine.search(body), f"{where} shows a machine-specific path or address"
+        if "raises-exception" in tags:
+            assert any(o.output_type == "error" for o in cell.outputs), f"{path.name} code cell {number} is tagged raises-exception but raised nothing"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_every_notebook_boots_in_its_first_code_cell_and_uses_the_python3_kernel(path):
+    nb = notebooks.read(path)
+    assert nb.metadata.kernelspec.name == "python3"
+    first = code_cells(path)[0].source.strip()
+    assert first == BOOT_LINE, f"{path.name}: the first code cell must be `{BOOT_LINE}`"
+
+
+@pytest.mark.parametrize("path", notebooks.exercise_notebooks(), ids=ids(notebooks.exercise_notebooks()))
+def test_exercise_notebooks_ship_unexecuted_with_stubs(path):
+    cells = code_cells(path)
+    assert all(cell.execution_count is None and not cell.outputs for cell in cells)
+    assert any("# YOUR CODE HERE" in cell.source for cell in cells)
+    assert not any(make_exercises.BEGIN in cell.source for cell in cells)
+
+
+def test_lessons_exercises_and_solutions_share_numbers():
+    def numbers(paths):
+        return {path.name[:2] for path in paths}
+
+    lessons = numbers(notebooks.lesson_notebooks()) - {"99"}
+    assert numbers(notebooks.solution_notebooks()) == lessons
+    assert numbers(notebooks.exercise_notebooks()) == lessons
+    for solution in notebooks.solution_notebooks():
+        topic = solution.name[: -len("_solutions.ipynb")]
+        assert (notebooks.LESSONS / f"{topic}.ipynb").exists(), f"{solution.name} has no lesson {topic}.ipynb"
+
+
+def test_exercise_notebooks_are_generated_from_the_solutions(capsys):
+    assert make_exercises.main(["--check"]) == 0, capsys.readouterr().out
+
+
+def test_the_generator_stubs_functions_with_raise_and_classes_with_ellipsis():
+    source = (
+        "def f():\n"
+        "    ### BEGIN SOLUTION\n"
+        "    return 1\n"
+        "    ### END SOLUTION\n"
+        "class C:\n"
+        "    ### BEGIN SOLUTION\n"
+        "    async def get(self): ...\n"
+        "    ### END SOLUTION\n"
+    )
+    assert make_exercises.strip_solutions(source) == (
+        "def f():\n"
+        "    # YOUR CODE HERE\n"
+        "    raise NotImplementedError()\n"
+        "class C:\n"
+        "    # YOUR CODE HERE\n"
+        "    ...\n"
+    )
+    with pytest.raises(make_exercises.RegionError):
+        make_exercises.strip_solutions("### BEGIN SOLUTION\nx = 1\n")

@@ -14,7 +14,8 @@ and each region becomes a stub in the exercise notebook, at the region's
 indentation: ``# YOUR CODE HERE`` followed by ``raise NotImplementedError()``
 (nbgrader's own stub) inside a function body, or by ``...`` in a class body or
 at module level, where raising would stop the cell before the check runs.
-Cells tagged ``solution-only`` are left out. Outputs and execution counts are
+Cells tagged ``solution-only`` are left out; the header and navigation cells are
+the exercise notebook's own (tools/navigation.py). Outputs and execution counts are
 dropped: exercise notebooks ship unexecuted.
 """
 import re
@@ -73,6 +74,8 @@ def has_solution(source):
 
 def exercise_notebook(solution_path):
     """The exercise notebook generated from one solution notebook."""
+    import navigation
+
     nb = notebooks.read(solution_path)
     cells = []
     for number, cell in enumerate(nb.cells):
@@ -84,6 +87,7 @@ def exercise_notebook(solution_path):
             cell.execution_count = None
         cells.append(cell)
     nb.cells = cells
+    navigation.decorate(nb, navigation.lesson_for(solution_path), "exercises")
     return notebooks.normalize_metadata(nb)
 
 

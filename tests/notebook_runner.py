@@ -1,4 +1,5 @@
 """Execute notebooks in a fresh kernel from the tests (nbclient, this interpreter)."""
+import copy
 import sys
 from pathlib import Path
 
@@ -20,9 +21,8 @@ def execute(path, *, cwd=None, times=1, env=None):
     The outputs kept are those of the last run.
     """
     original = nbformat.read(str(path), as_version=4)
-    cells = [cell for cell in original.cells]
     nb = nbformat.v4.new_notebook(metadata=original.metadata)
-    nb.cells = [nbformat.from_dict(dict(cell)) for cell in cells] * times
+    nb.cells = [copy.deepcopy(cell) for _ in range(times) for cell in original.cells]
     client = NotebookClient(
         nb,
         timeout=CELL_TIMEOUT,
@@ -30,11 +30,8 @@ def execute(path, *, cwd=None, times=1, env=None):
         resources={"metadata": {"path": str(cwd or Path(path).parent)}},
         record_timing=False,
     )
-    if env is not None:
-        client.km = client.create_kernel_manager()
-        client.km.extra_env = env  # not used by all managers; kept for completeness
-    client.execute()
-    nb.cells = nb.cells[-len(cells):] if cells else []
+    client.execute(**({"env": env} if env is not None else {}))
+    nb.cells = nb.cells[-len(original.cells):] if original.cells else []
     return nb
 
 

@@ -1,0 +1,111 @@
+"""The course as teachers deploy it: re-run, read-only, from another working directory.
+
+Every lesson and solution notebook runs twice in one kernel (Run All twice), and every
+exercise notebook once, from a read-only copy of the course, with the kernel started in
+another working directory. Nothing may be written into the copy, and no process,
+listening port or temporary directory started by a lesson may outlive its kernel.
+"""
+import hashlib
+import os
+import shutil
+import stat
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import pytest
+
+from notebook_runner import ROOT, execute, notebooks
+
+COPIED = ("notebooks", "exercises", "solutions", "sandbox_project")
+TWICE = notebooks.lesson_notebooks() + notebooks.solution_notebooks()
+ONCE = notebooks.exercise_notebooks()
+
+
+def snapshot(root):
+    """Every file and folder below root, with a digest of each file's content."""
+    state = {}
+    for path in sorted(Path(root).rglob("*")):
+        key = str(path.relative_to(root))
+        state[key] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+    return state
+
+
+def make_read_only(root):
+    for path in [Path(root), *Path(root).rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+@pytest.fixture(scope="module")
+def read_only_course():
+    base = Path(tempfile.mkdtemp(prefix="django41-course-readonly-"))
+    course = base / "course"
+    for name in COPIED:
+        shutil.copytree(
+            ROOT / name, course / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "db.sqlite3")
+        )
+    make_read_only(course)
+    before = snapshot(course)
+    elsewhere = base / "elsewhere"
+    elsewhere.mkdir()
+    env = {
+        **os.environ,
+        # The copy's sandbox library comes first, before the editable install of the checkout.
+        "PYTHONPATH": os.pathsep.join([str(course / "sandbox_project"), os.environ.get("PYTHONPATH", "")]),
+    }
+    yield course, elsewhere, env
+    assert snapshot(course) == before, "running the notebooks wrote into the read-only copy"
+    for path in [course, *course.rglob("*")]:
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    shutil.rmtree(base)
+
+
+def marked_processes(marker):
+    """Processes (other than this one) that inherited the run's marker variable."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.pid != os.getpid() and process.environ().get("COURSE_TEST_RUN") == marker:
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found
+
+
+def leftovers(marker, temp):
+    """What the kernel of this run (and anything it started) left behind."""
+    processes = marked_processes(marker)
+    pids = {process.pid for process in processes}
+    listening = [c for c in psutil.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN and c.pid in pids]
+    return {
+        "processes": [" ".join(process.cmdline()[:3]) for process in processes],
+        "listening sockets": listening,
+        "temporary files": sorted(str(path.relative_to(temp)) for path in temp.iterdir()),
+    }
+
+
+def wait_until_clean(marker, temp, seconds=15):
+    deadline = time.monotonic() + seconds
+    while True:
+        found = {kind: items for kind, items in leftovers(marker, temp).items() if items}
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
+@pytest.mark.parametrize(
+    "relative, times",
+    [(str(p.relative_to(ROOT)), 2) for p in TWICE] + [(str(p.relative_to(ROOT)), 1) for p in ONCE],
+)
+def test_runs_from_a_read_only_copy_and_leaves_nothing_behind(read_only_course, relative, times):
+    course, elsewhere, env = read_only_course
+    marker = uuid.uuid4().hex
+    with tempfile.TemporaryDirectory(prefix="django41-course-e2e-") as temp:
+        # The kernel's own temporary directory, so that what it leaves there is visible.
+        run_env = {**env, "COURSE_TEST_RUN": marker, "TMPDIR": temp}
+        execute(course / relative, cwd=elsewhere, times=times, env=run_env)
+        assert wait_until_clean(marker, Path(temp)) == {}
+    assert sorted(os.listdir(elsewhere)) == [], "the notebook wrote into its working directory"

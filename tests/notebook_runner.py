@@ -4,7 +4,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -23,14 +22,7 @@ def execute(path, *, cwd=None, times=1, env=None):
     original = nbformat.read(str(path), as_version=4)
     nb = nbformat.v4.new_notebook(metadata=original.metadata)
     nb.cells = [copy.deepcopy(cell) for _ in range(times) for cell in original.cells]
-    client = NotebookClient(
-        nb,
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(cwd or Path(path).parent)}},
-        record_timing=False,
-    )
-    client.execute(**({"env": env} if env is not None else {}))
+    notebooks.execute(nb, cwd or Path(path).parent, timeout=CELL_TIMEOUT, env=env)
     nb.cells = nb.cells[-len(original.cells):] if original.cells else []
     return nb
 

@@ -69,13 +69,15 @@ def boot_figures(runs):
 
 def kernel_to_ready(runs):
     """Seconds from asking for a kernel to the boot cell having finished."""
-    from jupyter_client.manager import start_new_kernel
-
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        manager, client = start_new_kernel(kernel_name="python3", cwd=str(notebooks.LESSONS))
+        manager = notebooks.kernel_manager()
+        manager.start_kernel(cwd=str(notebooks.LESSONS))
+        client = manager.client()
+        client.start_channels()
         try:
+            client.wait_for_ready(timeout=60)
             reply = client.execute_interactive("from course import boot; boot()", timeout=60, output_hook=lambda msg: None)
             assert reply["content"]["status"] == "ok", reply["content"]
             times.append(time.perf_counter() - started)
@@ -87,15 +89,11 @@ def kernel_to_ready(runs):
 
 def notebook_times():
     """Kernel start to last cell, per notebook (Restart & Run All)."""
-    from nbclient import NotebookClient
-
     rows = []
     for path in notebooks.lesson_notebooks() + notebooks.solution_notebooks() + notebooks.exercise_notebooks():
         nb = notebooks.read(path)
         started = time.perf_counter()
-        NotebookClient(
-            nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-        ).execute()
+        notebooks.execute(nb, path.parent, timeout=300)
         rows.append((str(path.relative_to(notebooks.ROOT)), time.perf_counter() - started))
     return rows
 

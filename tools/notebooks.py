@@ -3,6 +3,8 @@ import json
 from pathlib import Path
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "notebooks"
@@ -60,6 +62,50 @@ def dumps(nb):
 def write(nb, path):
     nbformat.validate(nb)
     Path(path).write_text(dumps(nb), encoding="utf-8")
+
+
+class _CurrentEnvironmentKernels(KernelSpecManager):
+    """Every kernel name resolves to an ipykernel of the running interpreter."""
+
+    def get_kernel_spec(self, kernel_name):
+        import ipykernel.kernelspec
+
+        return self.kernel_spec_class(
+            resource_dir=ipykernel.kernelspec.RESOURCES, **ipykernel.kernelspec.get_kernel_dict()
+        )
+
+
+def kernel_manager():
+    """A kernel manager for this interpreter's environment, whatever kernels are registered.
+
+    A `python3` kernel registered elsewhere (`ipykernel install --user`) could point at
+    another environment; the tools and tests always run the course's own.
+    """
+    return KernelManager(kernel_name="python3", kernel_spec_manager=_CurrentEnvironmentKernels())
+
+
+def execute(nb, cwd, *, timeout=120, env=None):
+    """Run every cell of ``nb`` in place, in a fresh kernel of this environment started in ``cwd``.
+
+    ``raises-exception`` cells may raise; any other error raises CellExecutionError.
+    The kernel is always shut down (gracefully, so its exit handlers run).
+    """
+    from nbclient import NotebookClient
+
+    manager = kernel_manager()
+    client = NotebookClient(
+        nb,
+        km=manager,
+        timeout=timeout,
+        resources={"metadata": {"path": str(cwd)}},
+        record_timing=False,
+    )
+    try:
+        client.execute(**({"env": env} if env is not None else {}))
+    finally:
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=False)
+    return nb
 
 
 def tags(cell):

@@ -13,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,15 +29,8 @@ def refresh(path):
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-    client = NotebookClient(
-        nb,
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(Path(path).parent)}},
-        record_timing=False,
-    )
     started = time.monotonic()
-    client.execute()
+    notebooks.execute(nb, Path(path).parent, timeout=CELL_TIMEOUT)
     notebooks.write(notebooks.normalize_metadata(nb), path)
     return time.monotonic() - started
 

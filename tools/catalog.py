@@ -52,6 +52,107 @@ LESSONS = (
         "Python, and Django models, views and the test client at the level of the Django tutorial.",
     ),
     Lesson(
+        "01",
+        "async_views",
+        "Async class-based views",
+        30,
+        15,
+        (
+            "write a class-based view whose handlers are `async def`, and see how Django recognises it;",
+            "call async views from a notebook or an async test with `AsyncClient` and `AsyncRequestFactory`, "
+            "and know why the ordinary test `Client` fails there;",
+            "avoid the `ImproperlyConfigured` error that mixing `def` and `async def` handlers raises;",
+            "tell which thread runs your view under WSGI, under the async test client and under a real ASGI server;",
+            "measure what an async view buys under a real ASGI server, and the one mistake that throws it away;",
+            "recognise `SynchronousOnlyOperation` inside an async handler and fix it with the async ORM or `sync_to_async`.",
+        ),
+        "[lesson 00](00_start_here.ipynb); class-based views (`View`, `as_view()`); Python's `async def` and `await`.",
+    ),
+    Lesson(
+        "02",
+        "async_orm",
+        "The async QuerySet interface",
+        25,
+        20,
+        (
+            "run every query method of Django 4.1's async interface (`aget()`, `acount()`, `abulk_create()`, ...) "
+            "and iterate querysets with `async for`;",
+            "tell what 4.1 does not have yet (`asave()`, `aadd()`, ...) and do the same things in 4.1;",
+            "see what \"the underlying database operations remain synchronous\" means: which thread runs each query, "
+            "what an async query costs, and why `asyncio.gather()` does not run queries in parallel;",
+            "fix `SynchronousOnlyOperation` where you will meet it: a lazy foreign key, `transaction.atomic()`, `full_clean()`;",
+            "spot a forgotten `await`;",
+            "explain why the course pins Django 4.1.13 and not just any 4.1.",
+        ),
+        "[lesson 00](00_start_here.ipynb) (the sandbox and `async_safety()`); `async def` and `await`.",
+    ),
+    Lesson(
+        "03",
+        "constraint_validation",
+        "Constraints checked during model validation",
+        25,
+        20,
+        (
+            "tell what `full_clean()` reports about `Meta.constraints` since Django 4.1, and what still only fails at `save()`;",
+            "predict where each constraint error lands (a field or `__all__`) and which message it carries;",
+            "switch constraint validation off or narrow it (`validate_constraints=False`, `exclude=`);",
+            "show constraint errors in a `ModelForm`, including for a field that is not on the form;",
+            "stop overlapping bookings with an `ExclusionConstraint` on a real PostgreSQL, before and at `save()`.",
+        ),
+        "[lesson 00](00_start_here.ipynb); Django models with "
+        "[`Meta.constraints`](https://docs.djangoproject.com/en/4.1/ref/models/options/#constraints), and ModelForms.",
+    ),
+    Lesson(
+        "04",
+        "logout_post_csrf",
+        "Logging out with POST, and CSRF_COOKIE_MASKED",
+        25,
+        15,
+        (
+            "see the warning Django 4.1 gives when a user logs out with a GET request, although Python hides it by default;",
+            "show why a logout that answers GET is a problem, by playing a victim's browser against another site's page;",
+            "write a logout form that keeps working in Django 5.0, and test it with a client that enforces CSRF;",
+            "read form markup the way a browser does, and find what is wrong with a logout button from a 4.1 article;",
+            "say what the CSRF cookie holds since 4.1, and when the `CSRF_COOKIE_MASKED` setting is needed.",
+        ),
+        "[lesson 00](00_start_here.ipynb); Django's login and logout views, templates and test client "
+        "at the level of the Django tutorial; HTML forms.",
+    ),
+    Lesson(
+        "05",
+        "secret_key_rotation",
+        "Rotating SECRET_KEY with SECRET_KEY_FALLBACKS",
+        20,
+        15,
+        (
+            "say what Django signs with `SECRET_KEY`, and what a new key leaves alone;",
+            "rotate the key with `SECRET_KEY_FALLBACKS` (new in 4.1) so that sessions, signed cookies, flash "
+            "messages and password-reset links keep working;",
+            "retire the old key, and predict exactly what stops working at that moment;",
+            "avoid four sharp edges: `salted_hmac()`, `Signer(key=...)`, the cost of each fallback, and `security.W025`;",
+            "run a rotation in production with a step-by-step runbook.",
+        ),
+        "[lesson 00](00_start_here.ipynb); Django sessions, `login()` and the test client.",
+    ),
+    Lesson(
+        "06",
+        "div_forms_json_script",
+        "Div-based forms and json_script without an id",
+        25,
+        15,
+        (
+            "render a form with `as_div()` and compare what the four output styles give people who use screen readers;",
+            "switch `{{ form }}` to the div template in Django 4.1, for one form or for a whole project, "
+            "and know what 5.0 changes;",
+            "spot two caches that hide your changes in a long-running process: the default form renderer and "
+            "the cached template loader;",
+            "render formsets as divs;",
+            "hand data to page JavaScript with `json_script`, with or without an element id, and see why its escaping matters.",
+        ),
+        "[lesson 00](00_start_here.ipynb); Django forms and templates at the level of the "
+        "[Django tutorial](https://docs.djangoproject.com/en/4.1/intro/tutorial04/).",
+    ),
+    Lesson(
         "99",
         "cheat_sheet",
         "Cheat sheet: Django 4.1 on one page",

@@ -1,9 +1,10 @@
-"""Watchdog: ``python -m course.pg_watchdog KERNEL_PID PGDATA``.
+"""Watchdog: ``python -m course.pg_watchdog KERNEL_PID PGDATA [RUNTIME]``.
 
 Waits for the kernel process to end. If the PostgreSQL server in PGDATA is
 still running then (the kernel was killed before it could clean up), it shuts
 the server down immediately and deletes PGDATA. Exits as soon as PGDATA is
-gone, so a normal clean-up ends it too.
+gone, so a normal clean-up ends it too. RUNTIME (pgserver's lock directory) is
+deleted too when the kernel died.
 """
 import os
 import shutil
@@ -14,9 +15,13 @@ from pathlib import Path
 
 
 def alive(pid):
+    """True while ``pid`` runs (a zombie, dead but not yet reaped, counts as gone)."""
     import psutil  # a pgserver dependency; os.kill(pid, 0) would kill on Windows
 
-    return psutil.pid_exists(pid)
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def postmaster_pid(pgdata):
@@ -26,11 +31,13 @@ def postmaster_pid(pgdata):
         return None
 
 
-def main(kernel_pid, pgdata):
+def main(kernel_pid, pgdata, runtime=None):
     while alive(kernel_pid) and pgdata.exists():
         time.sleep(0.5)
     if not pgdata.exists():
         return
+    if runtime is not None:
+        shutil.rmtree(runtime, ignore_errors=True)
     pid = postmaster_pid(pgdata)
     if pid and alive(pid):
         # SIGQUIT is PostgreSQL's "immediate shutdown" (Windows has no SIGQUIT).
@@ -45,4 +52,4 @@ def main(kernel_pid, pgdata):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), Path(sys.argv[2]))
+    main(int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)

@@ -13,6 +13,7 @@ Where it cannot run (no pgserver wheel for this platform or Python, no
 psycopg2), ``start()`` prints one sentence saying why and how to get it, and
 returns ``None``: the lesson's other cells still run.
 """
+import atexit
 import os
 import shutil
 import subprocess
@@ -24,7 +25,39 @@ from urllib.parse import parse_qs, urlparse
 ALIAS = "postgres"
 INSTALL_HINT = "run `python -m pip install -r requirements.txt` (pgserver and psycopg2-binary) and restart the kernel"
 
-_state = {"server": None, "alias": None, "reason": None, "directory": None, "watchdog": None}
+_state = {"server": None, "alias": None, "reason": None, "directory": None, "watchdog": None, "runtime": None}
+
+
+def _import_pgserver():
+    """Import pgserver, with its lock file in a temporary directory of the sandbox's own.
+
+    pgserver keeps an inter-process lock file in platformdirs' user runtime
+    directory, fixed when it is imported: without XDG_RUNTIME_DIR, that is
+    ``$TMPDIR/runtime-<uid>/``, which nothing deletes. For the import,
+    XDG_RUNTIME_DIR points at a fresh temporary directory instead, removed when
+    the kernel exits (after pgserver's own exit handler, registered later), or
+    by the watchdog if the kernel is killed.
+    """
+    if "pgserver" in sys.modules:
+        return sys.modules["pgserver"]
+    runtime = tempfile.mkdtemp(prefix="django41-course-pgrun-")
+    previous = os.environ.get("XDG_RUNTIME_DIR")
+    os.environ["XDG_RUNTIME_DIR"] = runtime
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import pgserver
+    except ImportError:
+        shutil.rmtree(runtime, ignore_errors=True)
+        raise
+    finally:
+        if previous is None:
+            os.environ.pop("XDG_RUNTIME_DIR", None)
+        else:
+            os.environ["XDG_RUNTIME_DIR"] = previous
+    _state["runtime"] = runtime
+    atexit.register(shutil.rmtree, runtime, True)
+    return pgserver
 
 
 def unavailable_reason():
@@ -35,9 +68,7 @@ def unavailable_reason():
         except ImportError:
             return f"psycopg2 is not installed: {INSTALL_HINT}."
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
-                import pgserver  # noqa: F401
+            _import_pgserver()
         except ImportError:
             return (
                 "the embedded PostgreSQL (pgserver) is not installed or has no build for this "
@@ -54,9 +85,7 @@ def start(alias=ALIAS):
     if reason:
         print(f"PostgreSQL is not available here: {reason}")
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pgserver
+    pgserver = _import_pgserver()
     directory = tempfile.mkdtemp(prefix="django41-course-pg-")
     try:
         server = pgserver.get_server(directory, cleanup_mode="delete")
@@ -115,7 +144,7 @@ def _register(alias, uri):
 def _start_watchdog(directory):
     """A process that stops the server if this kernel dies without cleaning up."""
     return subprocess.Popen(
-        [sys.executable, "-m", "course.pg_watchdog", str(os.getpid()), directory],
+        [sys.executable, "-m", "course.pg_watchdog", str(os.getpid()), directory, _state["runtime"]],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

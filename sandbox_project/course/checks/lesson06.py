@@ -1,0 +1,428 @@
+"""Checks for the exercises of 06_div_forms_json_script.
+
+Every check renders the learner's form, template or view for real and reads the
+result with html5lib (``course.html.parse``), as a browser would: structure,
+labels tied to inputs, fieldsets around groups, ids, and data that must parse
+back to the original value. Nothing is compared as a string.
+"""
+import json
+
+from django import forms
+from django.http import HttpResponse
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from course import data
+from course.checking import Fail, NotAttempted, call, exercise, expect
+from course.deprecations import recorded
+from course.html import parse
+from course.lesson06_forms import (
+    EventForm,
+    StringTemplates,
+    audit,
+    body,
+    duplicate_ids,
+    group_legend,
+    labels_of,
+    visible_controls,
+)
+from library.models import Author, Book
+
+PAGE = Template('<form method="post">{{ form }}</form>')
+
+
+def words(text):
+    return " ".join(str(text).split())
+
+
+def text_of(tag):
+    return words(tag.get_text(" "))
+
+
+def named(root, name):
+    return [tag for tag in root.find_all(["input", "select", "textarea"]) if tag.get("name") == name]
+
+
+def field_box(root, name):
+    """The largest element holding the controls named ``name`` and no visible control of another field."""
+    mine = named(root, name)
+    if not mine:
+        return None
+    box = mine[0]
+    while not all(box is tag or tag in box.descendants for tag in mine):
+        box = box.parent
+    while box.parent is not None and box.parent.name not in {"body", "html", "[document]", "form"}:
+        others = {tag.get("name") for tag in visible_controls(box.parent)} - {name}
+        if others:
+            break
+        box = box.parent
+    return box
+
+
+def first_problem(markup, where, only=None):
+    problems = [problem for problem in audit(markup) if only is None or problem.startswith(only)]
+    if not problems:
+        return
+    problem = problems[0]
+    kind = problem.split(":", 1)[0]
+    hints = {
+        "layout table": "render the fields in <div> elements, not table rows.",
+        "duplicate id": "every id on a page must be unique; let Django generate them (auto_id), don't hard-code one.",
+        "label pointing nowhere": "a label's `for` must be the id of its input (`field.label_tag` gets it right).",
+        "label for a hidden input": "hidden fields get no label: loop over the visible fields, and output "
+        "`hidden_fields` on their own.",
+        "orphan label": "tie each label to its input (`for`), or, for a group of radio buttons, use a <fieldset> "
+        "and a <legend>.",
+        "unlabelled control": "every visible input needs a <label> (`field.label_tag`).",
+        "group without fieldset": "radio buttons belong in a <fieldset> whose first child is a <legend> "
+        "(`field.legend_tag`).",
+    }
+    raise Fail(f"{where}: {problem}.", hints.get(kind, "compare with the output of `as_div()`."))
+
+
+# --- Exercise 6.1 -----------------------------------------------------------------------------
+
+SIGNUP_FIELDS = ("username", "email", "plan")
+SIGNUP_BAD_DATA = {"username": "", "email": "not-an-email", "plan": "gold"}
+
+
+def _render_page(form):
+    """``{{ form }}`` inside a page, and the deprecation warnings rendering it raised."""
+    with recorded() as lines:
+        markup = call(PAGE.render, Context({"form": form}))
+    return markup, lines
+
+
+def _check_signup_markup(markup, lines, where):
+    deprecated = [line for line in lines if "default.html" in line]
+    expect(
+        not deprecated,
+        f"{where}: `{{{{ form }}}}` still renders through the deprecated \"default.html\" template (table rows).",
+        "choose the div template for this form class (an attribute of the class).",
+    )
+    first_problem(markup, where, only="layout table")
+    root = body(markup)
+    for name in SIGNUP_FIELDS:
+        box = field_box(root, name)
+        expect(box is not None, f"{where}: no input named {name!r} was rendered.", "check the field's name.")
+        expect(
+            box.name == "div",
+            f"{where}: the field {name!r} sits in a <{box.name}>, not in a <div> of its own.",
+            "use the div template (`django/forms/div.html`), not the <p> or <ul> one.",
+        )
+    first_problem(markup, where)
+    for name in SIGNUP_FIELDS:
+        box = field_box(root, name)
+        for control in visible_controls(box):
+            label_inside = any(label in box.descendants for label in labels_of(root, control))
+            legend = group_legend(control)
+            expect(
+                label_inside or (legend is not None and legend in box.descendants),
+                f"{where}: the label of {name!r} is not inside the field's <div>.",
+                "keep each label with its input.",
+            )
+    return root
+
+
+@exercise("6.1")
+def ex1(SignUpForm):
+    """``SignUpForm`` renders as divs with ``{{ form }}``: labels, help text, errors, a radio group in a fieldset."""
+    expect(
+        isinstance(SignUpForm, type) and issubclass(SignUpForm, forms.BaseForm),
+        f"SignUpForm is {type(SignUpForm).__name__}, not a form class.",
+        "define it with `class SignUpForm(forms.Form):`.",
+    )
+    if not SignUpForm.base_fields:
+        raise NotAttempted("declare the form's fields and its template in place of `# YOUR CODE HERE` and `...`")
+    missing = [name for name in SIGNUP_FIELDS if name not in SignUpForm.base_fields]
+    if missing:
+        raise Fail(f"SignUpForm has no field {missing[0]!r}.", f"declare the fields {', '.join(SIGNUP_FIELDS)}.")
+    help_text = words(body(str(SignUpForm.base_fields["username"].help_text)).get_text(" "))
+    expect(help_text, "the username field has no help text.", "give the field a `help_text=` argument.")
+
+    form = call(SignUpForm)
+    markup, lines = _render_page(form)
+    root = _check_signup_markup(markup, lines, "the empty form")
+    radios = named(root, "plan")
+    expect(
+        all(tag.name == "input" and tag.get("type") == "radio" for tag in radios),
+        "plan is not rendered as radio buttons.",
+        "give the ChoiceField the `forms.RadioSelect` widget.",
+    )
+    expect(
+        sorted(tag.get("value") for tag in radios) == ["free", "pro"],
+        f"plan offers the values {sorted(tag.get('value') for tag in radios)}, expected ['free', 'pro'].",
+        "use the choices `[('free', 'Free'), ('pro', 'Pro')]`.",
+    )
+    expect(
+        help_text in text_of(field_box(root, "username")),
+        "the help text of username is not shown in the username's <div>.",
+        "the div template shows `help_text` next to the field: check the form's template.",
+    )
+
+    bound = call(SignUpForm, SIGNUP_BAD_DATA)
+    valid = call(bound.is_valid)
+    expect(
+        not valid and "email" in bound.errors,
+        "the form accepted the e-mail address 'not-an-email'.",
+        "use `forms.EmailField` for email.",
+    )
+    markup, lines = _render_page(bound)
+    root = _check_signup_markup(markup, lines, "the form with errors")
+    for name in SIGNUP_FIELDS:
+        box_text = text_of(field_box(root, name))
+        for message in bound.errors.get(name, []):
+            expect(
+                words(message) in box_text,
+                f"the error {message!r} of {name!r} is not shown in that field's <div>.",
+                "errors belong next to their field, as the div template puts them.",
+            )
+    return "{{ form }} renders divs, with labels, help text, errors and a fieldset around the radio buttons."
+
+
+# --- Exercise 6.2 -----------------------------------------------------------------------------
+
+INJECTED_SCRIPT = "alert(document.cookie)"
+EVIL_TITLE = f"</script><script>{INJECTED_SCRIPT}</script> & <b>Co</b>"
+EVIL_QUERY = "</script><img src=x onerror=alert(1)> & more"
+JSON_TYPE = "application/json"
+
+
+def _is_json_script(tag):
+    return (tag.get("type") or "").strip().lower() == JSON_TYPE
+
+
+def _broke_out(root):
+    """Evidence that injected markup became elements of the page (worst first)."""
+    tags = root.find_all(True)
+    for tag in tags:
+        if tag.name == "script" and (tag.string or "").strip() == INJECTED_SCRIPT:
+            return "a <script> element that calls alert()"
+    for tag in tags:
+        handlers = [name for name in tag.attrs if name.lower().startswith("on")]
+        if handlers:
+            return f"an <{tag.name}> element with an {handlers[0]} handler"
+    for tag in tags:
+        if tag.name == "b" and tag.get_text() == "Co":
+            return "a <b> element from a book title"
+    return None
+
+
+def _json_of(script, where):
+    text = script.string or ""
+    try:
+        return json.loads(text)
+    except ValueError:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise Fail(
+            f"the data {where} is not valid JSON: {shown!r}.",
+            "inside <script> the browser decodes no HTML entities: the text must be plain JSON, "
+            "with <, > and & escaped as JSON (`json_script` does this).",
+        ) from None
+
+
+def _response_text(response):
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        call(response.render)
+    expect(
+        isinstance(response, HttpResponse),
+        f"book_cards returned {type(response).__name__}, not an HttpResponse.",
+        "return `HttpResponse(html)` (or a rendered template response).",
+    )
+    expect(response.status_code == 200, f"the page answered {response.status_code}.", "answer 200 with the page.")
+    return response.content.decode(response.charset or "utf-8")
+
+
+@exercise("6.2")
+def ex2(book_cards):
+    """``book_cards(request)``: one article per book with its data for JavaScript, and the search term."""
+    expect(callable(book_cards), f"book_cards is {type(book_cards).__name__}, not a view.", "define a function.")
+    data.seed()
+    try:
+        author = Author.objects.get(name="Octavia E. Butler")
+        Book.objects.create(title=EVIL_TITLE, author=author, isbn="9999999999999", published=2022)
+        for query in (EVIL_QUERY, None):
+            params = {"q": query} if query is not None else {}
+            request = RequestFactory().get("/cards/", params)
+            markup = _response_text(call(book_cards, request))
+            root = parse(markup)
+            escaped = _broke_out(root)
+            expect(
+                escaped is None,
+                f"the data broke out of its element: the page now contains {escaped}.",
+                "a '</script>' inside the data ends a <script> element: escape it (`json_script`), and "
+                "let the template escape text in HTML (no `|safe`).",
+            )
+            for value, count in duplicate_ids(root).items():
+                raise Fail(
+                    f"the id {value!r} is used {count} times on the page.",
+                    "an id must be unique on the page: the scripts inside the articles need no id at all.",
+                )
+            search = root.find_all(id="search-data")
+            expect(search, "there is no element with id=\"search-data\".", "give the search script that id.")
+            expect(
+                search[0].name == "script" and _is_json_script(search[0]),
+                f"id=\"search-data\" is on a <{search[0].name}>, not on a <script type=\"application/json\">.",
+                "`json_script` with an argument makes exactly that element.",
+            )
+            want = {"q": query if query is not None else ""}
+            got = _json_of(search[0], 'in id="search-data"')
+            expect(
+                got == want,
+                f"the search data parses to {got!r}, expected {want!r}.",
+                "pass `{'q': ...}` with the query string's value, unchanged.",
+            )
+
+            books = list(Book.objects.all())
+            articles = root.find_all("article", class_="book")
+            expect(
+                len(articles) == len(books),
+                f"the page has {len(articles)} <article class=\"book\"> elements for {len(books)} books.",
+                "one article per book in `Book.objects.all()` (so books added later appear too).",
+            )
+            for article, book in zip(articles, books):
+                heading = article.find("h2")
+                expect(
+                    heading is not None and text_of(heading) == words(book.title),
+                    f"an article's <h2> reads {text_of(heading) if heading else None!r}, expected {book.title!r}.",
+                    "one <h2> with the title in each article, in the default order of the books.",
+                )
+                scripts = [tag for tag in article.find_all("script") if _is_json_script(tag)]
+                expect(
+                    len(scripts) == 1,
+                    f"the article of {book.title!r} holds {len(scripts)} <script type=\"application/json\">.",
+                    "put the book's data inside its article, once.",
+                )
+                got = _json_of(scripts[0], f"of {book.title!r}")
+                want = {"title": book.title, "isbn": book.isbn, "published": book.published}
+                expect(
+                    got == want,
+                    f"the data of {book.title!r} parses to {got!r}, expected {want!r}.",
+                    "pass a dict with title, isbn and published (a number).",
+                )
+    finally:
+        data.seed()
+    return "the data of every book and the search term parse back unchanged, and nothing broke out."
+
+
+# --- Exercise 6.3 -----------------------------------------------------------------------------
+
+EVENT_TEMPLATE = "lesson06/event_form.html"
+EVENT_BAD_FIELDS = {"topic": "", "seats": "1", "place": "vinyl", "club": "readers"}
+EVENT_BAD_TOGETHER = {"topic": "Kindred", "seats": "60", "place": "online"}  # club missing
+NON_FIELD = "Online meetings take at most 50 people."
+HIDDEN_ERROR = "(Hidden field club) This field is required."
+
+
+def _render_event(source, data=None, prefix=None):
+    renderer = StringTemplates({EVENT_TEMPLATE: source}, form_template_name=EVENT_TEMPLATE)
+    form = EventForm(data, prefix=prefix, renderer=renderer)
+    if data is not None:
+        form.is_valid()
+    markup = call(PAGE.render, Context({"form": form}))
+    return form, markup
+
+
+def _field_div(root, control):
+    return control.find_parent("div", class_="field")
+
+
+def _check_event_markup(form, markup, where):
+    expect(
+        markup.strip() not in {"<form method=\"post\"></form>"},
+        f"{where}: the template rendered nothing.",
+        "loop over `fields` (pairs of field and errors) and render each one.",
+    )
+    first_problem(markup, where)
+    root = body(markup)
+    visible = [bf for bf in form if not bf.is_hidden]
+    for bf in visible:
+        mine = named(root, bf.html_name)
+        expect(
+            mine,
+            f"{where}: there is no input named {bf.html_name!r}.",
+            "render each field with `{{ field }}` instead of writing <input> tags by hand (names and ids "
+            "change with the form's prefix); `fields` holds pairs: `{% for field, errors in fields %}`.",
+        )
+        div = _field_div(root, mine[0])
+        expect(
+            div is not None,
+            f"{where}: the input of {bf.name!r} is not inside a <div class=\"field\">.",
+            "wrap each visible field in `<div class=\"field\">...</div>`.",
+        )
+        others = {tag.get("name") for tag in visible_controls(div)} - {bf.html_name}
+        expect(
+            not others,
+            f"{where}: one <div class=\"field\"> holds the fields {sorted(others | {bf.html_name})}.",
+            "one <div class=\"field\"> per field: open and close it inside the loop.",
+        )
+        if bf.field.widget.use_fieldset:
+            legend = group_legend(mine[0])
+            expect(
+                legend is not None and legend in div.descendants and words(bf.label) in text_of(legend),
+                f"{where}: the radio buttons of {bf.name!r} are not in a <fieldset> inside the field's div "
+                "that starts with a <legend> naming the field.",
+                "for widgets with `use_fieldset`, write <fieldset>, then `{{ field.legend_tag }}`, then the widget.",
+            )
+        else:
+            expect(
+                any(label in div.descendants for label in labels_of(root, mine[0])),
+                f"{where}: the label of {bf.name!r} is not inside its <div class=\"field\">.",
+                "put `{{ field.label_tag }}` inside the field's div.",
+            )
+        if bf.help_text:
+            expect(
+                words(bf.help_text) in text_of(div),
+                f"{where}: the help text of {bf.name!r} is missing from its div.",
+                "show `field.help_text` inside the field's div.",
+            )
+        for message in bf.errors:
+            expect(
+                words(message) in text_of(div),
+                f"{where}: the error {message!r} of {bf.name!r} is not shown in its div.",
+                "the loop gives you each field's errors next to the field: output them inside its div.",
+            )
+    return root
+
+
+@exercise("6.3")
+def ex3(event_template):
+    """``event_template()`` returns a form template that renders ``EventForm`` as accessible divs."""
+    source = call(event_template)
+    expect(
+        isinstance(source, str) and source.strip(),
+        f"event_template() returned {source!r}, not the text of a template.",
+        "return the template's source as a string.",
+    )
+    form, markup = _render_event(source)
+    root = _check_event_markup(form, markup, "the empty form")
+    hidden = [tag for tag in named(root, "club") if tag.get("type") == "hidden"]
+    expect(
+        hidden and hidden[0].get("value") == "readers",
+        "the hidden field 'club' is not rendered.",
+        "hidden fields are in `hidden_fields`: output each of them once, without a label.",
+    )
+
+    form, markup = _render_event(source, {f"meeting-{k}": v for k, v in EVENT_BAD_FIELDS.items()}, "meeting")
+    _check_event_markup(form, markup, "the form with prefix 'meeting' and field errors")
+
+    form, markup = _render_event(source, EVENT_BAD_TOGETHER)
+    root = _check_event_markup(form, markup, "the form with a non-field error")
+    text = text_of(root)
+    # The visible fields are valid here, so "This field is required." can only be the hidden field's error
+    # (Django's `errors` prefixes it with "(Hidden field club)"; a template may show it another way).
+    top_errors = ((NON_FIELD, "the error of the whole form"), (HIDDEN_ERROR, "the error of the hidden field club"))
+    for message, what in top_errors:
+        expect(
+            words(message.replace("(Hidden field club) ", "")) in text,
+            f"{what} ({message!r}) is not shown.",
+            "`errors` in the template's context holds the form's own errors and the hidden fields' errors.",
+        )
+    first_div = root.find("div", class_="field")
+    before = words(" ".join(reversed(first_div.find_all_previous(string=True)))) if first_div else text
+    expect(
+        words(NON_FIELD) in before,
+        "the error of the whole form comes after the fields.",
+        "output `errors` before the loop over the fields.",
+    )
+    return "every field has its own div, labels and legends are tied to their inputs, errors and help text are shown."

@@ -41,12 +41,14 @@ def test_quiet_request_log_restores_the_logger():
     import logging
 
     logger = logging.getLogger("django.request")
-    assert not logger.disabled
+    assert logger.propagate and not logger.handlers
     with pytest.raises(ZeroDivisionError):
-        with quiet_request_log():
-            assert logger.disabled
+        with quiet_request_log() as lines:
+            assert not logger.propagate
+            logger.warning("Not Found: /nowhere/")
             1 / 0
-    assert not logger.disabled
+    assert lines == ["Not Found: /nowhere/"]
+    assert logger.propagate and not logger.handlers
 
 
 def test_thread_kind_hides_counters():

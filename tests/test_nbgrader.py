@@ -11,7 +11,7 @@ The cells carry no nbgrader cell metadata, so nbgrader runs with
 import pytest
 from nbgrader.preprocessors import ClearSolutions
 
-from notebook_runner import ROOT, notebooks
+from notebook_runner import notebooks
 
 import make_exercises
 

@@ -4,7 +4,7 @@ import os
 import httpx
 import pytest
 
-from course import data, loops, postgres, processes
+from course import data, postgres, processes
 from course.servers import asgi_server, port_is_open
 
 

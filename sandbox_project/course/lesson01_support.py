@@ -20,26 +20,19 @@ The partner libraries of exercise 1.3
     ran on the event loop's thread.
 """
 import asyncio
-import logging
 import re
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
+
+from course import logs
 
 # ---------------------------------------------------------------- logging
 
 
-@contextmanager
 def quiet_request_log():
     """Keep the ``django.request`` logger silent inside the block."""
-    logger = logging.getLogger("django.request")
-    previous = logger.disabled
-    logger.disabled = True
-    try:
-        yield
-    finally:
-        logger.disabled = previous
+    return logs.captured("django.request")
 
 
 # ---------------------------------------------------------------- threads

@@ -20,12 +20,10 @@ forms (https://html.spec.whatwg.org/multipage/form-control-infrastructure.html):
 pages, clicks buttons, and remembers the page it is on. ``server_log()``
 collects what Django's request and CSRF loggers would print to stderr.
 """
-import logging
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
-from course import html
+from course import html, logs
 
 SITE = "http://testserver"
 METHODS = {"get": "GET", "post": "POST", "dialog": "DIALOG"}
@@ -214,32 +212,10 @@ def _request_target(url):
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-class _Collect(logging.Handler):
-    def __init__(self, lines):
-        super().__init__(logging.DEBUG)
-        self.lines = lines
-
-    def emit(self, record):
-        self.lines.append(record.getMessage())
-
-
-@contextmanager
 def server_log(*names):
     """Collect the messages Django logs inside the block, instead of printing them to stderr.
 
     By default the ``django.request`` logger ("Method Not Allowed (GET): /x") and
     the ``django.security.csrf`` logger ("Forbidden (CSRF token missing.): /x").
     """
-    loggers = [logging.getLogger(name) for name in names or ("django.request", "django.security.csrf")]
-    lines = []
-    handler = _Collect(lines)
-    saved = [logger.propagate for logger in loggers]
-    for logger in loggers:
-        logger.addHandler(handler)
-        logger.propagate = False
-    try:
-        yield lines
-    finally:
-        for logger, propagate in zip(loggers, saved):
-            logger.removeHandler(handler)
-            logger.propagate = propagate
+    return logs.captured(*(names or ("django.request", "django.security.csrf")))

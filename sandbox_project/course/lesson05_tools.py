@@ -10,11 +10,11 @@
   Signature "…" does not match"``: Django puts the rejected signature itself in
   the message, and a lesson never prints signatures.
 """
-import logging
 import re
-from contextlib import contextmanager
 
 from django.test import override_settings
+
+from course import logs
 
 
 def keys(secret, *fallbacks):
@@ -22,29 +22,9 @@ def keys(secret, *fallbacks):
     return override_settings(SECRET_KEY=secret, SECRET_KEY_FALLBACKS=list(fallbacks))
 
 
-class _Collect(logging.Handler):
-    def __init__(self, lines):
-        super().__init__(level=logging.DEBUG)
-        self.lines = lines
-
-    def emit(self, record):
-        self.lines.append(f"{record.name} {record.levelname}: {record.getMessage()}")
-
-
-@contextmanager
 def captured_logs(name="django.security"):
     """Collect the records of logger ``name`` (and its children) in a list; print nothing."""
-    lines = []
-    logger = logging.getLogger(name)
-    handler = _Collect(lines)
-    propagate = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        yield lines
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
+    return logs.captured(name, with_names=True)
 
 
 def without_signature(error):

@@ -1,9 +1,10 @@
-"""The course as teachers deploy it: re-run, read-only, from another working directory.
+"""The course as learners and teachers use it: re-run, read-only, exercises untouched.
 
 Every lesson and solution notebook runs twice in one kernel (Run All twice), and every
-exercise notebook once, from a read-only copy of the course, with the kernel started in
-another working directory. Nothing may be written into the copy, and no process,
-listening port or temporary directory started by a lesson may outlive its kernel.
+exercise notebook once, as shipped: each of its checks must report "not attempted yet".
+All run from a read-only copy of the course, with the kernel started in another working
+directory. Nothing may be written into the copy, and no process, listening port or
+temporary directory started by a lesson may outlive its kernel.
 """
 import hashlib
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from notebook_runner import ROOT, execute, notebooks
+from notebook_runner import ROOT, execute, notebooks, output_lines
 
 COPIED = ("notebooks", "exercises", "solutions", "sandbox_project")
 TWICE = notebooks.lesson_notebooks() + notebooks.solution_notebooks()
@@ -106,6 +107,21 @@ def test_runs_from_a_read_only_copy_and_leaves_nothing_behind(read_only_course, 
     with tempfile.TemporaryDirectory(prefix="django41-course-e2e-") as temp:
         # The kernel's own temporary directory, so that what it leaves there is visible.
         run_env = {**env, "COURSE_TEST_RUN": marker, "TMPDIR": temp}
-        execute(course / relative, cwd=elsewhere, times=times, env=run_env)
+        nb = execute(course / relative, cwd=elsewhere, times=times, env=run_env)
         assert wait_until_clean(marker, Path(temp)) == {}
     assert sorted(os.listdir(elsewhere)) == [], "the notebook wrote into its working directory"
+    if relative.startswith("exercises/"):
+        assert_every_check_says_not_attempted(nb, relative)
+
+
+def assert_every_check_says_not_attempted(nb, relative):
+    verdicts = [
+        line
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for line in output_lines(cell)
+        if line[:1] in {"✅", "❌", "⏳"}
+    ]
+    assert verdicts, f"{relative} ran no check"
+    wrong = [line for line in verdicts if "not attempted yet" not in line]
+    assert not wrong, f"{relative}: {wrong}"

@@ -153,6 +153,25 @@ LESSONS = (
         "[Django tutorial](https://docs.djangoproject.com/en/4.1/intro/tutorial04/).",
     ),
     Lesson(
+        "07",
+        "parallel_tests_upgrade",
+        "Parallel tests under spawn, and upgrading to 4.1",
+        25,
+        20,
+        (
+            "run a Django test suite in parallel with the `spawn` start method (the default on macOS and Windows) "
+            "and read what the runner does: workers that set up Django themselves, one copy of the test database each;",
+            "make a test suite spawn-safe, and recognise the two ways an unsafe one misleads you: a run that hangs, "
+            "and a run that reports `Ran 0 tests ... OK`;",
+            "find and fix code hit by 4.1's backwards-incompatible changes: reverse foreign-key managers and related "
+            "filters on unsaved instances, `contains` on SQLite versus PostgreSQL, database version floors, Python versions;",
+            "apply an upgrade checklist from 4.0 to 4.1 that also prepares for 5.0.",
+        ),
+        "[lesson 00](00_start_here.ipynb); `manage.py test` and `django.test.TestCase` at the level of the "
+        "[testing tutorial](https://docs.djangoproject.com/en/4.1/intro/tutorial05/). The PostgreSQL parts use the "
+        "embedded server from [lesson 03](03_constraint_validation.ipynb); they are skipped where it cannot run.",
+    ),
+    Lesson(
         "99",
         "cheat_sheet",
         "Cheat sheet: Django 4.1 on one page",

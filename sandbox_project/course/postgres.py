@@ -96,6 +96,7 @@ def start(alias=ALIAS):
         return None
     _state.update(server=server, alias=alias, directory=directory)
     _state["watchdog"] = _start_watchdog(directory)
+    atexit.register(stop)  # runs before pgserver's own exit handler, registered earlier
     _register(alias, server.get_uri())
     return alias
 

@@ -108,7 +108,9 @@ def jupyterlab():
 
 def run_all_in_the_browser(page, url, token, relative, saved_file, seconds=180):
     """Open a notebook, Run All Cells from the menu, save until the file shows every cell ran."""
-    page.goto(f"{url}/lab/tree/{relative}?token={token}", wait_until="domcontentloaded")
+    # A workspace of its own per notebook, so that JupyterLab does not reopen the previous one beside it.
+    workspace = Path(relative).stem.replace("_", "-")
+    page.goto(f"{url}/lab/workspaces/{workspace}/tree/{relative}?token={token}&reset", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
     page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -140,15 +142,15 @@ def test_notebooks_run_all_in_jupyterlab_in_chromium(jupyterlab):
                 screenshot = ARTIFACTS / (Path(relative).stem + ".png")
                 page.screenshot(path=str(screenshot), full_page=False)
                 page.close()
-                missing = [number for number, cell in enumerate(code) if not cell.execution_count]
-                assert not missing, f"{relative}: code cells {missing} did not run in the browser"
                 errors = [
-                    (number, output.get("ename"))
+                    (number, output.get("ename"), output.get("evalue", "")[:200])
                     for number, cell in enumerate(code)
                     for output in cell.outputs
                     if output.output_type == "error" and "raises-exception" not in notebooks.tags(cell)
                 ]
                 assert errors == [], f"{relative}: cells show errors in the browser: {errors}"
+                missing = [number for number, cell in enumerate(code) if not cell.execution_count]
+                assert not missing, f"{relative}: code cells {missing} did not run in the browser"
                 print(f"screenshot: {screenshot}")
         finally:
             browser.close()

@@ -23,15 +23,8 @@ from course.lesson01_support import (
     thread_kind,
 )
 from library.models import Author, Loan
+from check_assertions import assert_fails
 
-
-def assert_fails(exercise, answer, *words):
-    outcome = exercise.evaluate(answer)
-    assert outcome.status == FAIL, outcome.line
-    for word in words:
-        assert word in outcome.message, (word, outcome.line)
-    assert "\n" not in outcome.message and "Traceback" not in outcome.message
-    assert "Hint:" in outcome.message
 
 
 # ---------------------------------------------------------------- support module

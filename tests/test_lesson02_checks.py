@@ -8,20 +8,13 @@ from asgiref.sync import sync_to_async
 from django.db import connection, transaction
 
 from course import data, loops
-from course.checking import FAIL, NOT_ATTEMPTED, PASS
+from course.checking import NOT_ATTEMPTED, PASS
 from course.checks import lesson02 as check
 from library.models import Book, Loan, Member
+from check_assertions import assert_fails
 
 DAYS = datetime.timedelta(days=21)
 
-
-def assert_fails(exercise, answer, *words):
-    outcome = exercise.evaluate(answer)
-    assert outcome.status == FAIL, outcome.line
-    for word in words:
-        assert word in outcome.message, (word, outcome.line)
-    assert "Hint:" in outcome.message, outcome.line
-    return outcome
 
 
 def _triggers():

@@ -14,18 +14,12 @@ from django.db.models.functions import Lower, Upper
 from course import cells, postgres
 from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson03 as check
+from check_assertions import assert_fails
 
 
 def stub():
     raise NotImplementedError()
 
-
-def assert_fails(exercise, answer, *words):
-    outcome = exercise.evaluate(answer)
-    assert outcome.status == FAIL, outcome.line
-    for word in words:
-        assert word in outcome.message, (word, outcome.line)
-    assert "\n" not in outcome.line
 
 
 # ------------------------------------------------------------------ 3.1 ---

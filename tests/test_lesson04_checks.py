@@ -11,19 +11,12 @@ from django.views.decorators.csrf import csrf_exempt
 
 from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson04 as check
+from check_assertions import assert_fails
 
 
 def stub():
     raise NotImplementedError()
 
-
-def assert_fails(ex, answer, *words):
-    outcome = ex.evaluate(*answer) if isinstance(answer, tuple) else ex.evaluate(answer)
-    assert outcome.status == FAIL, outcome.line
-    for word in words:
-        assert word in outcome.message, (word, outcome.line)
-    assert "Hint:" in outcome.message, outcome.line
-    assert "\n" not in outcome.message
 
 
 @pytest.fixture(autouse=True)

@@ -7,14 +7,8 @@ from django.core import signing
 
 from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson05 as check
+from check_assertions import assert_fails
 
-
-def assert_fails(exercise, answer, *words):
-    outcome = exercise.evaluate(answer)
-    assert outcome.status == FAIL, outcome.line
-    for word in words:
-        assert word in outcome.message, (word, outcome.line)
-    assert "check itself" not in outcome.message, outcome.line
 
 
 @pytest.fixture(autouse=True)

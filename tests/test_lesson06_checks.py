@@ -12,14 +12,10 @@ from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson06 as check
 from course.lesson06_forms import StringTemplates
 from library.models import Book
+from check_assertions import assert_fails
 
 PLANS = [("free", "Free"), ("pro", "Pro")]
 
-
-def assert_fails(exercise, answer, words):
-    outcome = exercise.evaluate(answer)
-    assert outcome.status == FAIL, (words, outcome)
-    assert words in outcome.message, (words, outcome.message)
 
 
 # --- 6.1 ---------------------------------------------------------------------------------------

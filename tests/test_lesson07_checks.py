@@ -11,16 +11,12 @@ from course import postgres
 from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson07 as check
 from library.models import Author, Book
+from check_assertions import assert_failed
 
 
 def stub(*args):
     raise NotImplementedError()
 
-
-def assert_fails(outcome, *words):
-    assert outcome.status == FAIL, outcome.line
-    for word in words:
-        assert word in outcome.message, (word, outcome.line)
 
 
 # --- 7.1 -----------------------------------------------------------------------------------------
@@ -100,7 +96,7 @@ def test_ex1_rejects_wrong_book_titles():
         saves_it: ["saved the author"],
     }
     for answer, words in cases.items():
-        assert_fails(check.ex1.evaluate(answer, add_with_manager), *words)
+        assert_failed(check.ex1.evaluate(answer, add_with_manager), *words)
 
 
 def test_ex1_rejects_wrong_add_books():
@@ -146,7 +142,7 @@ def test_ex1_rejects_wrong_add_books():
         forgets_books: ["the new author has the books []"],
     }
     for answer, words in cases.items():
-        assert_fails(check.ex1.evaluate(titles_by_pk, answer), *words)
+        assert_failed(check.ex1.evaluate(titles_by_pk, answer), *words)
 
 
 def test_ex1_leaves_the_library_as_seeded():
@@ -220,7 +216,7 @@ def test_ex2_works_without_postgresql(monkeypatch):
     monkeypatch.setattr(postgres, "start", lambda *args, **kwargs: None)
     outcome = check.ex2.evaluate(CORRECT_SEARCHES["icontains"])
     assert outcome.status == PASS and "PostgreSQL is not available" in outcome.message, outcome.line
-    assert_fails(check.ex2.evaluate(lambda books, text: books.filter(title__contains=text)), "`title__contains`")
+    assert_failed(check.ex2.evaluate(lambda books, text: books.filter(title__contains=text)), "`title__contains`")
 
 
 @pytest.mark.skipif(postgres.unavailable_reason() is not None, reason="PostgreSQL cannot run here")
@@ -228,7 +224,7 @@ def test_ex2_runs_the_search_on_postgresql():
     def ignores_its_argument(books, text):
         return Book.objects.filter(title__icontains=text)
 
-    assert_fails(check.ex2.evaluate(ignores_its_argument), "not of the model it was given")
+    assert_failed(check.ex2.evaluate(ignores_its_argument), "not of the model it was given")
     assert "PostgreSQL alike" in check.ex2.evaluate(CORRECT_SEARCHES["icontains"]).message
 
 
@@ -286,7 +282,7 @@ def test_ex3_rejects_the_module_that_passes_only_under_fork():
     run = check.run_under_spawn(check.STAFF_TESTS)
     assert "CHECK start spawn 2" in run.output and run.returncode != 0 and run.leftovers == []
     outcome = check.ex3.evaluate(check.STAFF_TESTS)
-    assert_fails(outcome, "under spawn", "KeyError: 'author'", "(and 1 more)")
+    assert_failed(outcome, "under spawn", "KeyError: 'author'", "(and 1 more)")
 
 
 def test_ex3_rejects_wrong_answers_without_running_them():
@@ -300,7 +296,7 @@ def test_ex3_rejects_wrong_answers_without_running_them():
         42: "not the module's source text",
     }
     for answer, words in cases.items():
-        assert_fails(check.ex3.evaluate(answer), words)
+        assert_failed(check.ex3.evaluate(answer), words)
 
 
 def test_ex3_rejects_wrong_answers_that_run():
@@ -324,7 +320,7 @@ def test_ex3_rejects_wrong_answers_that_run():
         "Settings already configured": configures,
     }
     for words, answer in cases.items():
-        assert_fails(check.ex3.evaluate(answer), words)
+        assert_failed(check.ex3.evaluate(answer), words)
 
 
 def test_ex3_reports_a_hung_run_within_its_time_limit(monkeypatch):
@@ -334,7 +330,7 @@ def test_ex3_reports_a_hung_run_within_its_time_limit(monkeypatch):
         "if multiprocessing.current_process().name != 'MainProcess':\n"
         "    os._exit(1)\n" + SETUP_TEST_DATA
     )
-    assert_fails(check.ex3.evaluate(kills_workers), "did not finish within 8 s", "hung")
+    assert_failed(check.ex3.evaluate(kills_workers), "did not finish within 8 s", "hung")
 
 
 def test_ex3_leaves_no_process_behind():

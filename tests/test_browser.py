@@ -106,25 +106,29 @@ def jupyterlab():
         shutil.rmtree(base, ignore_errors=True)
 
 
-def run_all_in_the_browser(page, url, token, relative, saved_file, seconds=180):
+def run_all_in_the_browser(page, url, token, relative, saved_file, seconds=240):
     """Open a notebook, Run All Cells from the menu, save until the file shows every cell ran."""
     # A workspace of its own per notebook, so that JupyterLab does not reopen the previous one beside it.
     workspace = Path(relative).stem.replace("_", "-")
     page.goto(f"{url}/lab/workspaces/{workspace}/tree/{relative}?token={token}&reset", wait_until="domcontentloaded")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.click("li[data-command='runmenu:run-all']", timeout=10_000)
+    # The status bar says "Python 3 (ipykernel) | Idle" once the kernel is up and connected.
+    page.get_by_text("| Idle").first.wait_for(timeout=90_000)
     deadline = time.monotonic() + seconds
+    asked = None
     while True:
+        if asked is None or (time.monotonic() - asked > 20 and not any(c.execution_count for c in code)):
+            # (again) if nothing has started 20 s after asking: a busy machine can swallow the first click
+            page.keyboard.press("Escape")
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.click("li[data-command='runmenu:run-all']", timeout=10_000)
+            asked = time.monotonic()
         page.wait_for_timeout(1000)
         page.keyboard.press("Control+s")
         page.wait_for_timeout(500)
         code = [cell for cell in notebooks.read(saved_file).cells if cell.cell_type == "code"]
         idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count() > 0
-        if idle and code and all(cell.execution_count for cell in code):
-            return code
-        if time.monotonic() > deadline:
+        if (idle and code and all(cell.execution_count for cell in code)) or time.monotonic() > deadline:
             return code
 
 

@@ -115,7 +115,7 @@ def run_all_in_the_browser(page, url, token, relative, saved_file, seconds=240):
     # The status bar says "Python 3 (ipykernel) | Idle" once the kernel is up and connected.
     page.get_by_text("| Idle").first.wait_for(timeout=90_000)
     deadline = time.monotonic() + seconds
-    asked = None
+    asked, code = None, []
     while True:
         if asked is None or (time.monotonic() - asked > 20 and not any(c.execution_count for c in code)):
             # (again) if nothing has started 20 s after asking: a busy machine can swallow the first click

@@ -23,7 +23,7 @@ from course.lesson01_support import (
     thread_kind,
 )
 from library.models import Author, Loan
-from check_assertions import assert_fails
+from helpers import assert_fails
 
 
 

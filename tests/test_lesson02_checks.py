@@ -11,7 +11,7 @@ from course import data, loops
 from course.checking import NOT_ATTEMPTED, PASS
 from course.checks import lesson02 as check
 from library.models import Book, Loan, Member
-from check_assertions import assert_fails
+from helpers import assert_fails
 
 DAYS = datetime.timedelta(days=21)
 

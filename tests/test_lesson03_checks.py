@@ -1,6 +1,5 @@
 """The checks of 03_constraint_validation accept right answers and reject wrong ones."""
 import datetime
-import os
 
 import pytest
 from django import forms
@@ -14,7 +13,7 @@ from django.db.models.functions import Lower, Upper
 from course import cells, postgres
 from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson03 as check
-from check_assertions import assert_fails
+from helpers import assert_fails, postgres_or_skip
 
 
 def stub():
@@ -346,12 +345,6 @@ def test_ex2_rejects_other_models_and_non_forms(desk_booking):
 # ------------------------------------------------------------------ 3.3 ---
 
 
-def postgres_or_skip():
-    reason = postgres.unavailable_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL path: {reason}")
-        pytest.skip(f"PostgreSQL not available: {reason}")
 
 
 @pytest.fixture(scope="module", autouse=True)

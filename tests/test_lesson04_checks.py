@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson04 as check
-from check_assertions import assert_fails
+from helpers import assert_fails
 
 
 def stub():

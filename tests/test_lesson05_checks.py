@@ -7,7 +7,7 @@ from django.core import signing
 
 from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson05 as check
-from check_assertions import assert_fails
+from helpers import assert_fails
 
 
 

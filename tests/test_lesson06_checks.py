@@ -12,7 +12,7 @@ from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson06 as check
 from course.lesson06_forms import StringTemplates
 from library.models import Book
-from check_assertions import assert_fails
+from helpers import assert_fails
 
 PLANS = [("free", "Free"), ("pro", "Pro")]
 

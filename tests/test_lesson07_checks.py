@@ -11,7 +11,7 @@ from course import postgres
 from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson07 as check
 from library.models import Author, Book
-from check_assertions import assert_failed
+from helpers import assert_failed
 
 
 def stub(*args):

@@ -6,6 +6,7 @@ import pytest
 
 from course import data, postgres, processes
 from course.servers import asgi_server, port_is_open
+from helpers import postgres_or_skip
 
 
 def test_asgi_server_serves_the_sandbox_on_loopback_and_stops():
@@ -28,11 +29,7 @@ def test_asgi_server_stops_when_the_block_raises():
 
 
 def test_postgres_starts_registers_an_alias_and_leaves_nothing_behind():
-    reason = postgres.unavailable_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL path: {reason}")
-        pytest.skip(f"PostgreSQL not available: {reason}")
+    postgres_or_skip()
     from django.db import connections
 
     alias = postgres.start()

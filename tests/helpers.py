@@ -1,4 +1,9 @@
-"""What every check test asserts about a rejected answer."""
+"""Helpers shared by the tests: what a rejected answer looks like; PostgreSQL or a skip."""
+import os
+
+import pytest
+
+from course import postgres
 from course.checking import FAIL
 
 
@@ -17,3 +22,12 @@ def assert_fails(exercise, answer, *words):
     """``exercise`` rejects ``answer`` (a tuple stands for several arguments) as ``assert_failed`` says."""
     outcome = exercise.evaluate(*answer) if isinstance(answer, tuple) else exercise.evaluate(answer)
     return assert_failed(outcome, *words)
+
+
+def postgres_or_skip():
+    """Skip the test where the embedded PostgreSQL cannot run; on CI, which must run that path, fail."""
+    reason = postgres.unavailable_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL path: {reason}")
+        pytest.skip(f"PostgreSQL not available: {reason}")

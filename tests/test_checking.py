@@ -22,10 +22,10 @@ def stub():
 @pytest.mark.parametrize(
     "answer, status, text",
     [
-        (lambda: 42, PASS, "✅ Exercise 9.9 passed: the answer."),
-        (lambda: 41, FAIL, "❌ Exercise 9.9: it returned 41, expected 42. Hint: think of the answer."),
-        (stub, NOT_ATTEMPTED, "⏳ Exercise 9.9: not attempted yet ("),
-        (lambda: 1 / 0, FAIL, "❌ Exercise 9.9: your code raised ZeroDivisionError: division by zero Hint:"),
+        (lambda: 42, PASS, "✅ PASSED · Exercise 9.9: the answer."),
+        (lambda: 41, FAIL, "❌ FAILED · Exercise 9.9: it returned 41, expected 42. Hint: think of the answer."),
+        (stub, NOT_ATTEMPTED, "⏳ NOT ATTEMPTED · Exercise 9.9: replace `# YOUR CODE HERE`"),
+        (lambda: 1 / 0, FAIL, "❌ FAILED · Exercise 9.9: your code raised ZeroDivisionError: division by zero Hint:"),
     ],
 )
 def test_outcomes(answer, status, text):
@@ -56,7 +56,7 @@ def test_multi_line_messages_are_folded_into_one_line():
     def noisy():
         raise Fail("first\nsecond", "a\nhint")
 
-    assert noisy.evaluate().line == "❌ Exercise 9.8: first second Hint: a hint"
+    assert noisy.evaluate().line == "❌ FAILED · Exercise 9.8: first second Hint: a hint"
 
 
 def test_not_attempted_can_say_what_to_do():
@@ -64,7 +64,7 @@ def test_not_attempted_can_say_what_to_do():
     def custom():
         raise NotAttempted("define `Greeting` above")
 
-    assert custom.evaluate().line == "⏳ Exercise 9.7: not attempted yet (define `Greeting` above)."
+    assert custom.evaluate().line == "⏳ NOT ATTEMPTED · Exercise 9.7: define `Greeting` above."
 
 
 def test_coroutine_checks_are_driven_to_completion():
@@ -73,7 +73,7 @@ def test_coroutine_checks_are_driven_to_completion():
         await asyncio.sleep(0)
         return "async ok."
 
-    assert async_check.evaluate().line == "✅ Exercise 9.6 passed: async ok."
+    assert async_check.evaluate().line == "✅ PASSED · Exercise 9.6: async ok."
 
 
 def test_errors_of_the_check_itself_are_not_blamed_on_the_learner():
@@ -84,3 +84,127 @@ def test_errors_of_the_check_itself_are_not_blamed_on_the_learner():
 
     outcome = broken.evaluate(lambda: 1)
     assert outcome.status == FAIL and outcome.message.startswith("the check itself could not finish (KeyError")
+
+
+# ---------------------------------------------------------------- careless learners
+
+
+@exercise("9.4", "answer", time_limit=1)
+def limited(answer):
+    value = checking.call(answer)
+    expect(value == 42, f"it returned {value!r}, expected 42.", "think of the answer.")
+    return "the answer."
+
+
+def _sleeps():
+    import time
+
+    time.sleep(3600)
+
+
+def _spins():
+    while True:
+        pass
+
+
+async def _awaits_forever():
+    await asyncio.sleep(3600)
+
+
+async def _blocks_the_loop():
+    import time
+
+    time.sleep(3600)
+
+
+async def _blocks_the_orm_thread():
+    import time
+
+    from asgiref.sync import sync_to_async
+
+    await sync_to_async(time.sleep)(3600)
+
+
+@pytest.mark.parametrize("answer", [_sleeps, _spins, _awaits_forever, _blocks_the_loop, _blocks_the_orm_thread])
+def test_code_that_never_ends_is_stopped_at_the_time_limit_and_the_kernel_goes_on(answer):
+    from library.models import Author
+
+    outcome = limited.evaluate(answer)
+    assert outcome.status == FAIL, outcome.line
+    assert "still running after 1 s" in outcome.message and "Hint:" in outcome.message
+    # the async ORM still answers (its worker thread was replaced if it was blocked), and so do checks
+    assert checking.loops.run(Author.objects.acount()) >= 0
+
+    async def right():
+        return 42
+
+    assert limited.evaluate(right).status == PASS
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (lambda: __import__("sys").exit(3), "SystemExit"),
+        (lambda: (_ for _ in ()).throw(asyncio.CancelledError()), "CancelledError"),
+        (lambda: (_ for _ in ()).throw(GeneratorExit()), "GeneratorExit"),
+    ],
+)
+def test_base_exceptions_of_the_learner_give_one_line(answer, words):
+    outcome = demo.evaluate(answer)
+    assert outcome.status == FAIL and words in outcome.message, outcome.line
+    assert "check itself" not in outcome.message
+
+
+def test_a_forgotten_await_is_named():
+    from library.models import Author
+
+    async def forgets_await_on_a_value():
+        return Author.objects.acount() + 1  # TypeError on a coroutine
+
+    async def forgets_await_on_a_side_effect():
+        Author.objects.acreate(name="Nobody", born=1900)
+        return 42
+
+    for answer in (forgets_await_on_a_value, forgets_await_on_a_side_effect):
+        outcome = demo.evaluate(answer)
+        assert outcome.status == FAIL and "without `await`" in outcome.message, outcome.line
+    assert "`acreate()`" in demo.evaluate(forgets_await_on_a_side_effect).message
+
+
+def test_a_check_called_before_its_exercise_cell_says_run_it_first():
+    @exercise("9.3", "Greeting")
+    def greets(greeting):
+        return "hello."
+
+    namespace = {"greets": greets}
+    exec("outcome = greets.evaluate()", namespace)  # a notebook in which `Greeting` is not defined
+    assert namespace["outcome"].status == NOT_ATTEMPTED
+    assert namespace["outcome"].line.endswith("`Greeting` is not defined yet: run the exercise cell above first.")
+    namespace["Greeting"] = object()
+    exec("outcome = greets.evaluate()", namespace)
+    assert namespace["outcome"].status == PASS
+
+
+def test_every_line_carries_its_verdict_as_a_word():
+    assert demo.evaluate(lambda: 42).line.startswith("✅ PASSED ")
+    assert demo.evaluate(lambda: 41).line.startswith("❌ FAILED ")
+    assert demo.evaluate(stub).line.startswith("⏳ NOT ATTEMPTED ")
+
+
+def test_short_tracebacks_keep_cell_lines_and_the_exception_only():
+    from course import errors
+
+    def cell_name(filename):
+        return ("Cell", "In[7]") if filename == __file__ else None
+
+    from django.core.exceptions import ValidationError
+    from library.models import Author
+
+    try:
+        Author(name="", born=1900).full_clean()
+    except ValidationError as error:
+        lines = errors.short_traceback(type(error), error, error.__traceback__, cell_name)[0].splitlines()
+    assert lines[0].startswith("Cell In[7], line ") and "full_clean()" in lines[1]
+    assert "inside libraries hidden" in lines[2]
+    assert lines[-1].startswith("django.core.exceptions.ValidationError: {'name': ")
+    assert len(lines) == 4 and "site-packages" not in "\n".join(lines)

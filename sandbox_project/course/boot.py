@@ -22,7 +22,7 @@ import sqlite3
 
 import django
 
-from . import deprecations, loops, versions
+from . import deprecations, errors, loops, versions
 
 SETTINGS_MODULE = "library_site.settings_sandbox"
 
@@ -36,11 +36,8 @@ def boot():
     if not _state["booted"]:
         _configure()
         _state["booted"] = True
+    errors.install()
     print(banner())
-
-
-def is_booted():
-    return _state["booted"]
 
 
 def banner():

@@ -21,7 +21,11 @@ ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 def run(awaitable):
-    """Run a coroutine from sync code and return its result."""
+    """Run a coroutine from sync code and return its result.
+
+    If the run is stopped from outside (a check's time limit, Ctrl-C), the
+    coroutine is cancelled, so nothing of it is left behind in the kernel's loop.
+    """
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -29,7 +33,44 @@ def run(awaitable):
     import nest_asyncio
 
     nest_asyncio.apply(loop)
-    return loop.run_until_complete(awaitable)
+    task = asyncio.ensure_future(awaitable, loop=loop)
+    try:
+        return loop.run_until_complete(task)
+    except BaseException:
+        if not task.done():
+            task.cancel()
+            task.add_done_callback(_forget)
+        raise
+
+
+def _forget(task):
+    if not task.cancelled():
+        task.exception()  # retrieved: no "exception was never retrieved" log line
+
+
+def replace_sync_worker():
+    """Give ``sync_to_async`` (and so the async ORM) a fresh worker thread.
+
+    Thread-sensitive ``sync_to_async`` calls made from a kernel cell all run on
+    one worker thread, one after another. If learner code blocks that thread
+    (``time.sleep(3600)`` inside ``sync_to_async``), every later async query
+    would queue behind it for ever. The blocked thread is abandoned: it no
+    longer serves calls, and the kernel does not wait for it when it exits.
+    """
+    import concurrent.futures
+    from concurrent.futures import thread as futures_thread
+
+    from asgiref.sync import SyncToAsync
+
+    old = SyncToAsync.single_thread_executor
+    SyncToAsync.single_thread_executor = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    old.shutdown(wait=False, cancel_futures=True)
+    for worker in list(getattr(old, "_threads", ())):
+        futures_thread._threads_queues.pop(worker, None)  # not joined when the kernel exits
+        lock = getattr(worker, "_tstate_lock", None)
+        shutdown_locks = getattr(threading, "_shutdown_locks", None)
+        if lock is not None and shutdown_locks is not None:
+            shutdown_locks.discard(lock)
 
 
 async def _as_coroutine(awaitable):

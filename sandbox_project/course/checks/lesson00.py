@@ -9,7 +9,7 @@ from course.checking import Fail, call, exercise, expect
 from library.models import Author, Book
 
 
-@exercise("0.1")
+@exercise("0.1", "count_books_by")
 def ex1(count_books_by):
     """``count_books_by(name)`` returns how many books the author called ``name`` wrote."""
     data.seed()
@@ -44,7 +44,7 @@ def ex1(count_books_by):
     return "it counts real rows and follows changes to the data."
 
 
-@exercise("0.2")
+@exercise("0.2", "newest_title")
 def ex2(newest_title):
     """``async def newest_title()`` returns the title of the most recently published book."""
     expect(

@@ -100,7 +100,7 @@ def json_of(response, method):
 # ---------------------------------------------------------------- exercise 1.1
 
 
-@exercise("1.1")
+@exercise("1.1", "AuthorList")
 def ex1(author_list):
     """``AuthorList``: GET lists the authors' names as JSON, POST creates one (201)."""
     cls = view_class(author_list, "AuthorList")
@@ -156,7 +156,7 @@ def ex1(author_list):
 # ---------------------------------------------------------------- exercise 1.2
 
 
-@exercise("1.2")
+@exercise("1.2", "LoanView")
 def ex2(loan_view):
     """``LoanView`` repaired: every handler async; GET a loan (404 if unknown), POST returns it (409 if not open)."""
     cls = view_class(loan_view, "LoanView")
@@ -237,7 +237,7 @@ async def timed_get(path):
     return response, elapsed, max(pauses, default=0.0)
 
 
-@exercise("1.3")
+@exercise("1.3", "AvailabilityView")
 def ex3(availability_view):
     """``AvailabilityView``: ask four partner libraries at once and answer within the time budget."""
     cls = view_class(availability_view, "AvailabilityView")

@@ -211,7 +211,7 @@ def _check_report(got, year):
         )
 
 
-@exercise("2.1")
+@exercise("2.1", "shelf_report")
 def ex1(shelf_report):
     """``async def shelf_report(year)`` gives what ``shelf_report_sync(year)`` gives, without sync calls."""
     expect(
@@ -263,7 +263,7 @@ def _check_catalogue(catalogue):
     )
 
 
-@exercise("2.2")
+@exercise("2.2", "catalogue")
 def ex2(catalogue):
     """``async def catalogue()`` lists ``(title, author name)`` pairs in at most two queries."""
     expect(
@@ -333,7 +333,7 @@ def _expect_nothing_changed(hand_over, loan_id, member_id, situation):
     raise Fail(f"when {situation}, hand_over left a partial write: {what}.", ATOMIC_HINT)
 
 
-@exercise("2.3")
+@exercise("2.3", "hand_over")
 def ex3(hand_over):
     """``async def hand_over(loan_id, member_id, on)``: close a loan and open it for another member, atomically."""
     expect(

@@ -196,7 +196,7 @@ def _reject(model, what, hint, **values):
 # ----------------------------------------------------------- exercise 3.1 ---
 
 
-@exercise("3.1")
+@exercise("3.1", "hold_constraints")
 def ex1(hold_constraints):
     """``hold_constraints()`` returns the constraints of ``Hold``: a check, a conditional and a case-insensitive unique."""
     constraints = _constraints_from(hold_constraints, "hold_constraints")
@@ -310,7 +310,7 @@ DESK_TAKEN = "This desk is already booked on that day."
 HOURS = "Book a desk for 1 to 8 hours."
 
 
-@exercise("3.2")
+@exercise("3.2", "DeskBookingForm")
 def ex2(form_class):
     """``DeskBookingForm`` shows friendly messages, each on the right key, for the DeskBooking constraints."""
     expect(
@@ -434,7 +434,7 @@ def _utc(hour, minute=0):
     return datetime.datetime(2022, 8, 3, hour, minute, tzinfo=datetime.timezone.utc)
 
 
-@exercise("3.3")
+@exercise("3.3", "booking_constraints", time_limit=60)
 def ex3(booking_constraints):
     """``booking_constraints()``: non-cancelled seminar-room bookings never overlap (PostgreSQL)."""
     try:

@@ -146,7 +146,7 @@ def _send(browser, plan):
 # --- Exercise 4.1 ------------------------------------------------------------------
 
 
-@exercise("4.1")
+@exercise("4.1", "logout_form")
 def ex1(logout_form):
     """``logout_form()`` returns template markup that logs out with a POST, CSRF token included."""
     text = _markup(logout_form, "logout_form()")
@@ -216,7 +216,7 @@ def _preferences(request):
     return HttpResponse("Preferences.")
 
 
-@exercise("4.2")
+@exercise("4.2", "logout_button")
 def ex2(logout_button):
     """``logout_button()`` returns markup that, inside PREFERENCES_PAGE's form, logs out with a POST."""
     text = _markup(logout_button, "logout_button()")
@@ -403,7 +403,7 @@ def _describe(error):
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-@exercise("4.3")
+@exercise("4.3", "PostOnlyLogoutView", "test_get_is_refused")
 def ex3(view_class, test):
     """``view_class`` refuses GET (and HEAD) as Django 5.0 does; ``test(client, url)`` proves it."""
     expect(

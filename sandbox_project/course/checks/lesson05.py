@@ -164,7 +164,7 @@ def new_values_use(settings_dict, key, label, name):
     )
 
 
-@exercise("5.1")
+@exercise("5.1", "start_rotation")
 def ex1(start_rotation):
     """``start_rotation(old_key, new_key)`` returns the settings of the rotation's first day."""
     old, new = get_random_secret_key(), get_random_secret_key()
@@ -190,7 +190,7 @@ def ex1(start_rotation):
     return "old sessions, cookies, messages, tokens and links survive, and new ones use the new key."
 
 
-@exercise("5.2")
+@exercise("5.2", "expire_old_keys")
 def ex2(expire_old_keys):
     """``expire_old_keys(current, keep=0)`` keeps only the ``keep`` most recent fallbacks."""
     current_key, recent, oldest = (get_random_secret_key() for _ in range(3))
@@ -248,7 +248,7 @@ def _refuses(signer, value):
     return False
 
 
-@exercise("5.3")
+@exercise("5.3", "make_unsubscribe_signer")
 def ex3(make_unsubscribe_signer):
     """``make_unsubscribe_signer()`` returns a Signer for unsubscribe links."""
     old, new = get_random_secret_key(), get_random_secret_key()

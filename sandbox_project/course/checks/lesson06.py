@@ -124,7 +124,7 @@ def _check_signup_markup(markup, lines, where):
     return root
 
 
-@exercise("6.1")
+@exercise("6.1", "SignUpForm")
 def ex1(SignUpForm):
     """``SignUpForm`` renders as divs with ``{{ form }}``: labels, help text, errors, a radio group in a fieldset."""
     expect(
@@ -233,7 +233,7 @@ def _response_text(response):
     return response.content.decode(response.charset or "utf-8")
 
 
-@exercise("6.2")
+@exercise("6.2", "book_cards")
 def ex2(book_cards):
     """``book_cards(request)``: one article per book with its data for JavaScript, and the search term."""
     expect(callable(book_cards), f"book_cards is {type(book_cards).__name__}, not a view.", "define a function.")
@@ -385,7 +385,7 @@ def _check_event_markup(form, markup, where):
     return root
 
 
-@exercise("6.3")
+@exercise("6.3", "event_template")
 def ex3(event_template):
     """``event_template()`` returns a form template that renders ``EventForm`` as accessible divs."""
     source = call(event_template)

@@ -111,7 +111,7 @@ def _check_unsaved_usage(touched, warned, name):
         )
 
 
-@exercise("7.1")
+@exercise("7.1", "book_titles", "add_books")
 def ex1(book_titles, add_books):
     """``book_titles(author)`` and ``add_books(author, books)`` work for saved and unsaved authors."""
     data.seed()
@@ -325,7 +325,7 @@ def _postgres_alias():
         return postgres.start()
 
 
-@exercise("7.2")
+@exercise("7.2", "search_titles")
 def ex2(search_titles):
     """``search_titles(books, text)`` ignores case in the database, the same way on SQLite and PostgreSQL."""
     data.seed()
@@ -524,7 +524,7 @@ def _records(output, kind):
     return [line.split(" ", 3)[2:] for line in output.splitlines() if line.startswith(f"CHECK {kind} ")]
 
 
-@exercise("7.3")
+@exercise("7.3", "spawn_safe_staff_tests", time_limit=240)
 def ex3(spawn_safe_staff_tests):
     """The module returned by ``spawn_safe_staff_tests()`` passes with --parallel 2 under spawn."""
     source = call(spawn_safe_staff_tests) if callable(spawn_safe_staff_tests) else spawn_safe_staff_tests

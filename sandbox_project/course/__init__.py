@@ -26,6 +26,17 @@ import sys
 # a class): no bytecode caches for anything imported after this point.
 sys.dont_write_bytecode = True
 
-from .boot import boot  # noqa: E402
+try:
+    import django  # noqa: F401
+except ModuleNotFoundError:  # the kernel is not the course's environment: say so in one sentence
+
+    def boot():
+        """Stop with one sentence: Django is not installed here."""
+        from .versions import require_django
+
+        require_django()
+
+else:
+    from .boot import boot  # noqa: E402
 
 __all__ = ["boot"]

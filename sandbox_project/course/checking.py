@@ -26,10 +26,17 @@ What the learner's code may do, and what the line then says:
 * running past the time limit (sleeping, looping, blocking the event loop):
   a failure naming the limit; the code is stopped and the kernel stays usable;
 * Ctrl-C (*Kernel → Interrupt*) during the check: one line saying so.
+
+Graders and validators (nbval, nbgrader) need a failing check cell to fail: with
+``COURSE_CHECKS_RAISE=1`` in the kernel's environment, a check that did not pass
+prints its line and then raises ``CheckNotPassed``, whose traceback is that one
+line. The project's ``conftest.py`` sets it for ``pytest --nbval-lax``, and the
+nbgrader course's ``nbgrader_config.py`` for ``nbgrader autograde``.
 """
 import functools
 import gc
 import inspect
+import os
 import re
 import sys
 import warnings
@@ -47,6 +54,8 @@ __all__ = [
     "exercise",
     "expect",
     "call",
+    "CheckNotPassed",
+    "RAISE_ENV",
 ]
 
 PASS, FAIL, NOT_ATTEMPTED = "passed", "failed", "not attempted"
@@ -54,6 +63,7 @@ VERDICTS = {PASS: ("✅", "PASSED"), FAIL: ("❌", "FAILED"), NOT_ATTEMPTED: ("�
 STUB_HINT = "replace `# YOUR CODE HERE` and the line below it with your code"
 TIME_LIMIT_SECONDS = 15
 RERUN_HINT = "Hint: run it in a cell of its own to see where it goes wrong."
+RAISE_ENV = "COURSE_CHECKS_RAISE"
 _NEVER_AWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
 
 
@@ -68,6 +78,17 @@ class Fail(Exception):
 
 class NotAttempted(Exception):
     """The exercise still holds its stub."""
+
+
+class CheckNotPassed(Exception):
+    """A check did not pass, raised only for graders (``COURSE_CHECKS_RAISE=1``); it shows as its one line."""
+
+    def __init__(self, outcome):
+        super().__init__(outcome.line)
+        self.outcome = outcome
+
+    def _render_traceback_(self):
+        return [self.outcome.line]
 
 
 class LearnerExit(Exception):
@@ -230,7 +251,10 @@ def exercise(number, *names, time_limit=TIME_LIMIT_SECONDS):
 
         @functools.wraps(body)
         def check(*args, **kwargs):
-            print(run(args, kwargs, sys._getframe(1)).line)
+            outcome = run(args, kwargs, sys._getframe(1))
+            print(outcome.line)
+            if outcome.status != PASS and os.environ.get(RAISE_ENV) == "1":
+                raise CheckNotPassed(outcome)
 
         check.body = body
         check.evaluate = lambda *args, **kwargs: run(args, kwargs, sys._getframe(1))

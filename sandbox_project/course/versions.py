@@ -2,8 +2,6 @@
 import sys
 import warnings
 
-import django
-
 DJANGO_SERIES = (4, 1)
 DJANGO_PIN = "4.1.13"
 PYTHONS = ((3, 8), (3, 11))  # Django 4.1's supported range (3.11 from 4.1.3)
@@ -28,7 +26,16 @@ class UnsupportedPythonWarning(UserWarning):
 
 def require_django(version=None):
     """Stop unless the installed Django is 4.1.x."""
-    version = version or django.VERSION
+    if version is None:
+        try:
+            import django
+        except ModuleNotFoundError:
+            raise CourseSetupError(
+                "Django is not installed in this kernel's environment: run "
+                "`python -m pip install -r requirements.txt` in the course's environment (or pick its kernel) "
+                "and restart the kernel."
+            ) from None
+        version = django.VERSION
     if tuple(version[:2]) != DJANGO_SERIES:
         found = ".".join(str(part) for part in version[:3])
         raise CourseSetupError(

@@ -1,0 +1,1 @@
+"""The course's maintenance tools: ``python -m tools --help``."""

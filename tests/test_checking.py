@@ -208,3 +208,14 @@ def test_short_tracebacks_keep_cell_lines_and_the_exception_only():
     assert "inside libraries hidden" in lines[2]
     assert lines[-1].startswith("django.core.exceptions.ValidationError: {'name': ")
     assert len(lines) == 4 and "site-packages" not in "\n".join(lines)
+
+
+def test_a_check_that_runs_out_of_time_in_its_own_code_does_not_blame_the_learner():
+    import time
+
+    @exercise("9.2", time_limit=1)
+    def slow_check():
+        time.sleep(5)  # the check's own work, e.g. a server that starts slowly on a busy machine
+
+    outcome = slow_check.evaluate()
+    assert outcome.status == FAIL and "the check itself took longer than its 1 s limit" in outcome.message

@@ -1,5 +1,6 @@
 """The checks of 03_constraint_validation accept right answers and reject wrong ones."""
 import datetime
+import tempfile
 
 import pytest
 from django import forms
@@ -7,6 +8,7 @@ from django.apps.registry import Apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.constraints import BaseConstraint
 from django.db.models.functions import Lower, Upper
 
@@ -154,6 +156,44 @@ class WrittenFor40(BaseConstraint):
             [EXPIRES_AFTER, ONE_UNCOLLECTED, models.UniqueConstraint(Lower("code"), condition=Q(collected=False), name="c")],
             ["reusing the code of a collected hold", "no condition"],
         ),
+        # Near misses the rows alone would not tell apart.
+        (
+            [models.CheckConstraint(check=Q(expires_on__gt=F("placed_on")) | Q(collected=True), name="d"), ONE_UNCOLLECTED, CODE_CI],
+            ["collected hold that expires the day it is placed", "was accepted", "collected or not"],
+        ),
+        (
+            [
+                EXPIRES_AFTER,
+                models.UniqueConstraint(fields=["member", "isbn", "placed_on"], condition=Q(collected=False), name="u"),
+                CODE_CI,
+            ],
+            ["placed a day later was accepted", "member and the book only"],
+        ),
+        # Django's system checks, as `manage.py check` (and `migrate`) run them.
+        (
+            [
+                models.CheckConstraint(check=Q(expires_on__gt=F("placed_on")), name="hold_rules"),
+                models.UniqueConstraint(fields=["member", "isbn"], condition=Q(collected=False), name="hold_rules"),
+                CODE_CI,
+            ],
+            ["Django's system checks reject", "models.E031: constraint name 'hold_rules' is not unique for model playground.Hold", "its own"],
+        ),
+        (
+            [EXPIRES_AFTER, ONE_UNCOLLECTED, models.UniqueConstraint(Lower("code"), name="one_open_loan_per_book")],
+            ["models.E032: constraint name 'one_open_loan_per_book' is not unique among models: library.Loan, playground.Hold"],
+        ),
+        (
+            [EXPIRES_AFTER, models.UniqueConstraint(fields=["membr", "isbn"], condition=Q(collected=False), name="u"), CODE_CI],
+            ["models.E012: 'constraints' refers to the nonexistent field 'membr'", "fields are code, member, isbn"],
+        ),
+        (
+            [
+                models.CheckConstraint(check=RawSQL("expires_on > placed_on", [], output_field=models.BooleanField()), name="d"),
+                ONE_UNCOLLECTED,
+                CODE_CI,
+            ],
+            ["models.W045", "won't be validated during the model full_clean()", "instead of RawSQL()"],
+        ),
     ],
 )
 def test_ex1_rejects_wrong_answers(constraints, words):
@@ -168,11 +208,27 @@ def test_ex1_rejects_malformed_answers():
     assert_fails(
         check.ex1,
         lambda: [models.CheckConstraint(check=Q(expires__gt=F("placed_on")), name="d"), ONE_UNCOLLECTED, CODE_CI],
-        "could not create a table",
-        "expires",
+        "Django's system checks reject",
+        "models.E012: 'constraints' refers to the nonexistent field 'expires'",
     )
     outcome = check.ex1.evaluate(lambda: 1 / 0)
     assert outcome.status == FAIL and "your code raised ZeroDivisionError" in outcome.message
+
+
+def test_ex1_does_not_count_the_learners_own_trial_model_as_a_name_clash():
+    constraints = [EXPIRES_AFTER, ONE_UNCOLLECTED, CODE_CI]
+    meta = type("Meta", (), {"app_label": "playground", "constraints": constraints})
+    fields = {"__module__": __name__, "Meta": meta, **check._hold_fields()}
+    trial = type("MyHoldTrial", (models.Model,), fields)  # registered, as a model defined in a cell is
+    try:
+        outcome = check.ex1.evaluate(lambda: constraints)
+        assert outcome.status == PASS, outcome.line
+    finally:
+        from django.apps import apps
+
+        del apps.all_models["playground"]["myholdtrial"]
+        apps.clear_cache()
+    assert trial._meta.label == "playground.MyHoldTrial"
 
 
 def test_ex1_leaves_nothing_behind():
@@ -330,6 +386,26 @@ def test_ex2_rejects_wrong_answers(desk_booking):
     assert_fails(check.ex2, form(desk_booking, clean_hours=clean_hours_crashes), "your code raised ZeroDivisionError")
 
 
+def test_ex2_runs_the_system_checks_on_the_model():
+    registry = Apps()
+    meta = type("Meta", (), {"app_label": "playground", "apps": registry, "constraints": check.desk_booking_constraints()})
+    model = type(
+        "DeskBooking",
+        (models.Model,),
+        {
+            "__module__": __name__,
+            "Meta": meta,
+            "code": models.CharField(max_length=8),
+            "desk": models.PositiveSmallIntegerField(),
+            "day": models.DateField(),
+            "hours": models.PositiveSmallIntegerField(),
+            "notes": models.CharField(),  # no max_length: fields.E120
+        },
+    )
+    answer = form(model, clean_hours=clean_hours)
+    assert_fails(check.ex2, answer, "Django's system checks reject the DeskBooking model", "fields.E120")
+
+
 def test_ex2_rejects_other_models_and_non_forms(desk_booking):
     from library.models import Book
 
@@ -375,8 +451,14 @@ def test_ex3_says_in_one_line_when_postgresql_is_unavailable(monkeypatch, capsys
     monkeypatch.setattr(postgres, "unavailable_reason", lambda: reason)
     check.ex3(lambda: [models.CheckConstraint(check=Q(cancelled=False), name="x")])
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("❌ Exercise 3.3: this exercise needs PostgreSQL"), lines
-    assert reason in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("❌ FAILED · Exercise 3.3: this exercise needs PostgreSQL"), lines
+    assert f"{reason}. Hint:" in lines[0]
+
+    socket = f"{tempfile.gettempdir()}/django41-course-pg-abc123/.s.PGSQL.5432"
+    monkeypatch.setattr(postgres, "unavailable_reason", lambda: f'the server failed (no socket "{socket}")')
+    outcome = check.ex3.evaluate(lambda: [models.CheckConstraint(check=Q(cancelled=False), name="x")])
+    assert outcome.status == FAIL and 'no socket "<path>"' in outcome.message, outcome.line
+    assert "django41-course-pg" not in outcome.message and tempfile.gettempdir() not in outcome.message
 
     def needs_psycopg2():
         raise ModuleNotFoundError("No module named 'psycopg2'")
@@ -428,7 +510,11 @@ def test_ex3_rejects_wrong_answers():
         ([models.UniqueConstraint(fields=["during"], condition=cancelled, name="u")], ["11:00 to 13:00", "was accepted"]),
         (
             [exclusion(("during", RangeOperators.OVERLAPS)), exclusion(("during", RangeOperators.ADJACENT_TO), condition=cancelled)],
-            ["could not create a table"],
+            ["Django's system checks reject", "models.E031: constraint name 'no_overlap' is not unique for model playground.SeminarBooking"],
+        ),
+        (  # the system checks pass; PostgreSQL has no GiST operator class for varchar without btree_gist
+            [exclusion(("title", RangeOperators.EQUAL), ("during", RangeOperators.OVERLAPS), condition=cancelled)],
+            ["could not create a table", "ProgrammingError", "gist"],
         ),
         (
             [OnlyAtSave(name="o", expressions=[("during", RangeOperators.OVERLAPS)], condition=cancelled)],

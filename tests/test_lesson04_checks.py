@@ -4,10 +4,11 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.models import User
 from django.contrib.auth.views import LogoutView
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson04 as check
@@ -84,6 +85,20 @@ def test_ex1_rejects_wrong_answers():
         ),
         "not template text": lambda: None,
         "empty template": lambda: "  ",
+        # the token rendered, but in another form than the button's
+        "sends no CSRF token": lambda: (
+            "<form method=\"post\">{% csrf_token %}</form>"
+            "<form method=\"post\" action=\"{% url 'logout' %}\"><button>Log out</button></form>"
+        ),
+        # the token's value under another name: the name must be exactly csrfmiddlewaretoken
+        "sends no CSRF token, so LogoutView answers 403": lambda: (
+            "<form method=\"post\" action=\"{% url 'logout' %}\">"
+            '<input type="hidden" name="csrftoken" value="{{ csrf_token }}"><button>Log out</button></form>'
+        ),
+        # a working POST form, followed by a second button that logs out with GET
+        "has 2 submit buttons": lambda: (
+            RELEASE_NOTES_FORM + "<form action=\"{% url 'logout' %}\"><button>Log out (old)</button></form>"
+        ),
     }
     for words, answer in cases.items():
         assert_fails(check.ex1, answer, words)
@@ -143,6 +158,10 @@ def test_ex2_rejects_wrong_answers():
         ),
         "does not compile": lambda: """<button formaction="{% url %}">Log out</button>""",
         "does not render: NoReverseMatch": lambda: """<button formaction="{% url 'signout' %}">Log out</button>""",
+        "adds 2 submit buttons": lambda: (
+            """<button formaction="{% url 'logout' %}">Log out</button>"""
+            """<button formaction="{% url 'logout' %}" formmethod="get">Log out (GET)</button>"""
+        ),
     }
     for words, answer in cases.items():
         assert_fails(check.ex2, answer, words)
@@ -164,6 +183,18 @@ class PostOnlyWithoutOptions(LogoutView):
     http_method_names = ["post"]
 
 
+@method_decorator(require_POST, name="dispatch")
+class PostOnlyByDecorator(LogoutView):
+    pass
+
+
+class PostOnlyInDispatch(LogoutView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["OPTIONS", "POST"])  # the order of Allow does not matter
+        return super().dispatch(request, *args, **kwargs)
+
+
 def proves_by_status_and_session(client, url):
     response = client.get(url)
     assert response.status_code == 405
@@ -181,7 +212,7 @@ def proves_by_following_up(client, url):
 
 
 def test_ex3_accepts_different_correct_answers():
-    for view in (PostOnlyByMethodNames, PostOnlyByHandler, PostOnlyWithoutOptions):
+    for view in (PostOnlyByMethodNames, PostOnlyByHandler, PostOnlyWithoutOptions, PostOnlyByDecorator, PostOnlyInDispatch):
         for test in (proves_by_status_and_session, proves_by_request_user, proves_by_following_up):
             outcome = check.ex3.evaluate(view, test)
             assert outcome.status == PASS, (view.__name__, test.__name__, outcome.line)
@@ -231,6 +262,26 @@ def test_ex3_rejects_wrong_views():
         def post(self, request, *args, **kwargs):
             return self.undefined_helper()
 
+    class HandWritten405(LogoutView):
+        def get(self, request, *args, **kwargs):
+            return HttpResponse(status=405)
+
+    class EmptyAllow(LogoutView):
+        def get(self, request, *args, **kwargs):
+            return HttpResponseNotAllowed([])
+
+    class LowercaseAllow(LogoutView):
+        def get(self, request, *args, **kwargs):
+            return HttpResponseNotAllowed(["post", "options"])
+
+    class HeadAllowListsHead(LogoutView):
+        def dispatch(self, request, *args, **kwargs):
+            if request.method == "GET":
+                return HttpResponseNotAllowed(["POST"])
+            if request.method == "HEAD":
+                return HttpResponseNotAllowed(["HEAD", "POST"])
+            return super().dispatch(request, *args, **kwargs)
+
     class Unchanged(LogoutView):
         template_name = "registration/logged_out.html"  # changes nothing that matters
 
@@ -244,6 +295,10 @@ def test_ex3_rejects_wrong_views():
         Unchanged: "GET still logs the user out",
         Crashes: "raised AttributeError",
         LogoutView: "Django's own LogoutView",
+        HandWritten405: "GET answered 405 without an Allow header",
+        EmptyAllow: "Allow header ('') does not list POST",
+        LowercaseAllow: "does not list POST, which the view accepts (method names are case-sensitive)",
+        HeadAllowListsHead: "Allow header still lists HEAD (HEAD, POST)",
     }
     for view, words in cases.items():
         assert_fails(check.ex3, (view, proves_by_status_and_session), words)
@@ -268,12 +323,24 @@ def test_ex3_rejects_tests_that_prove_nothing():
     def crashes(client, url):
         return client.session[SESSION_KEY] + 1
 
+    def any_error_status(client, url):
+        response = client.get(url)
+        assert response.status_code >= 400
+        assert SESSION_KEY in client.session
+
+    def status_as_text(client, url):
+        response = client.get(url)
+        assert "40" in str(response.status_code)  # a substring, not the status
+        assert SESSION_KEY in client.session
+
     cases = {
         passes_always: "passes against Django 4.1's own LogoutView",
         status_only: "answers 405 but has logged the user out already",
         session_only: "answers GET with 200 instead of 405",
         inverted: "fails against a view that refuses GET correctly: AssertionError",
         crashes: "fails against a view that refuses GET correctly: TypeError",
+        any_error_status: "answers GET with 403 instead of 405",
+        status_as_text: "answers GET with 403 instead of 405",
     }
     for test, words in cases.items():
         assert_fails(check.ex3, (PostOnlyByMethodNames, test), words)

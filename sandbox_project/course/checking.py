@@ -209,7 +209,14 @@ def _classify(number, body, args, kwargs, time_limit, raised):
             return Outcome(number, NOT_ATTEMPTED, STUB_HINT)
         if isinstance(error, LearnerExit):
             return Outcome(number, FAIL, _one_line(_learner_failure(error.error)))
-        if isinstance(error, (KeyboardInterrupt, limits.TimeLimitExceeded)) or any(e is error for e in raised):
+        if isinstance(error, limits.TimeLimitExceeded) and not any(e is error for e in raised):
+            return Outcome(
+                number,
+                FAIL,
+                f"the check itself took longer than its {error.seconds:g} s limit, outside your code (is the "
+                "machine very busy?). Hint: run the check again.",
+            )
+        if isinstance(error, KeyboardInterrupt) or any(e is error for e in raised):
             return Outcome(number, FAIL, _one_line(_learner_failure(error)))
         return Outcome(
             number,
@@ -299,14 +306,14 @@ def call(function, *args, **kwargs):
         raise
     except BaseException as error:  # noqa: BLE001 - learner code may raise anything, even SystemExit
         error = limits.as_time_limit(error)
+        if _learner_errors:
+            _learner_errors[-1].append(error)
         if isinstance(error, limits.TimeLimitExceeded):
             limits.disarm()
             loops.replace_sync_worker()
             raise error from None
         if is_stub_error(error):
             raise NotAttempted(STUB_HINT) from None
-        if _learner_errors:
-            _learner_errors[-1].append(error)
         if isinstance(error, Exception) or isinstance(error, KeyboardInterrupt):
             raise
         raise LearnerExit(error) from None

@@ -3,8 +3,13 @@
 Exercises 3.1 and 3.3 hand in a function that returns a list of constraints.
 The check attaches copies of them (renamed ``lesson03chk_<name>``, so they never
 collide with indexes the learner created while experimenting) to a fresh model
-of its own, in a private app registry, creates its table, and then puts rows
-through ``full_clean()`` and ``save()``. Exercise 3.2 hands in a ModelForm for
+of its own, in a private app registry, runs Django's system checks on it (as
+``manage.py check`` would: ``models.E031``/``E032`` for a constraint name used
+twice, ``models.E012`` for a field that does not exist, the ``models.W0xx``
+warnings for what the database would not enforce), creates its table, and then
+puts rows through ``full_clean()`` and ``save()``, rows chosen so that near
+misses (a bound off by one, a condition on the wrong rule, an extra field in a
+unique constraint) fail too. Exercise 3.2 hands in a ModelForm for
 the ``DeskBooking`` model defined in the notebook and is checked with real
 form submissions. Every check leaves the data as it found it.
 
@@ -15,6 +20,10 @@ import contextlib
 import copy
 import datetime
 import io
+import os
+import re
+import sys
+import tempfile
 
 from django import forms
 from django.apps.registry import Apps
@@ -56,14 +65,18 @@ def _seminar_booking_fields():
     }
 
 
-def _build(name, fields, constraints, using="default", db_table=None):
-    """A model of its own (private app registry: nothing is re-registered), with a fresh table."""
+def _model_class(name, fields, constraints, db_table=None):
+    """A model of its own, in a private app registry (nothing is re-registered); no table yet."""
     options = {"app_label": "playground", "apps": Apps(), "constraints": list(constraints), "ordering": ["pk"]}
     if db_table:
         options["db_table"] = db_table
     meta = type("Meta", (), options)
-    model = type(name, (models.Model,), {"__module__": __name__, "Meta": meta, **fields})
-    return cells.table(model, using=using)
+    return type(name, (models.Model,), {"__module__": __name__, "Meta": meta, **fields})
+
+
+def _build(name, fields, constraints, using="default", db_table=None):
+    """A model of its own (private app registry: nothing is re-registered), with a fresh table."""
+    return cells.table(_model_class(name, fields, constraints, db_table), using=using)
 
 
 def hold_model(constraints):
@@ -113,9 +126,77 @@ def _constraints_from(function, name):
     return renamed
 
 
+def system_check_messages(model, using="default"):
+    """What Django's system checks (``manage.py check``, run before ``migrate``) say about ``model``.
+
+    ``Model.check()`` covers the fields and, through ``_check_constraints``, the
+    fields each constraint refers to (``models.E012``) and what the database cannot
+    enforce (``models.W027``, ``W036``, ``W038``, ``W039``, ``W044``, ``W045``).
+    Constraint names are checked across models by ``check_all_models``
+    (``models.E031`` within one model, ``E032`` among models): that part is done here,
+    for a model kept out of the project's registry, against the project's registered
+    models (not the ``playground`` models of notebook cells, which may be the learner's
+    own trial of the same constraints).
+    Returns the ``CheckMessage``s of level WARNING and above, but ``models.W042``
+    (about DEFAULT_AUTO_FIELD, not about the learner's answer).
+    """
+    from django.apps import apps
+    from django.core import checks
+
+    found = [m for m in model.check(databases=[using]) if m.level >= checks.WARNING and m.id != "models.W042"]
+    label = model._meta.label
+    elsewhere = {}
+    for other in apps.get_models():
+        # The project's models; not the notebook's own playground models, where a learner may
+        # have tried the very same constraints out.
+        if other._meta.app_label != "playground":
+            for constraint in other._meta.constraints:
+                elsewhere.setdefault(constraint.name, set()).add(other._meta.label)
+    counted = {}
+    for constraint in model._meta.constraints:
+        counted[constraint.name] = counted.get(constraint.name, 0) + 1
+    for name, count in counted.items():
+        plain = _plain(name)
+        labels = elsewhere.get(plain, set()) | elsewhere.get(name, set())
+        if labels:
+            found.append(
+                checks.Error(
+                    f"constraint name '{name}' is not unique among models: {', '.join(sorted(labels | {label}))}.",
+                    id="models.E032",
+                )
+            )
+        elif count > 1:
+            found.append(checks.Error(f"constraint name '{name}' is not unique for model {label}.", id="models.E031"))
+    return found
+
+
+_CHECK_HINTS = {
+    "models.E031": "give every constraint a name of its own.",
+    "models.E032": "constraint names are unique across all the project's models: give yours a name of its own.",
+    "models.E012": "every field a constraint names must be a field of the model; check the spelling.",
+    "models.W045": "write the condition with Q() and F() instead of RawSQL(), so that full_clean() can evaluate it.",
+}
+_UNSUPPORTED_HINT = "the database will not create that constraint: leave out the option the message names."
+
+
+def _run_system_checks(model, using, fields, what="your constraints"):
+    """Fail with the system checks' messages, Django's ids and words, before any table is created."""
+    found = system_check_messages(model, using)
+    if not found:
+        return
+    listed = "; ".join(f"{m.id}: {_plain(m.msg).rstrip('.')}" for m in found)
+    first = found[0]
+    hint = _CHECK_HINTS.get(first.id) or (_UNSUPPORTED_HINT if first.id.startswith("models.W") else "fix what it names.")
+    if first.id == "models.E012":
+        hint += f" The model's fields are {', '.join(fields)}."
+    raise Fail(f"Django's system checks reject {what} ({listed}).", hint)
+
+
 def _checked_model(name, fields, constraints, using="default"):
+    model = _model_class(name, fields, constraints, db_table=f"lesson03_checked_{name.lower()}")
+    _run_system_checks(model, using, list(fields))
     try:
-        return _build(name, fields, constraints, using=using, db_table=f"lesson03_checked_{name.lower()}")
+        return cells.table(model, using=using)
     except Exception as error:  # noqa: BLE001 - whatever the database says about the learner's constraints
         text = _plain(error).splitlines()[0] if _plain(error) else ""
         raise Fail(
@@ -124,9 +205,22 @@ def _checked_model(name, fields, constraints, using="default"):
         ) from None
 
 
+def _machine_paths():
+    roots = {tempfile.gettempdir(), sys.prefix, sys.base_prefix, os.path.expanduser("~"), "/tmp", "/root", "/home"}
+    roots = sorted((root.rstrip(os.sep) for root in roots if root.strip(os.sep)), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(re.escape(root) for root in roots) + r")(?![\w.-])(?:/[^\s\"'()]*)?")
+
+
+_MACHINE_PATH = _machine_paths()
+
+
 def _plain(text):
-    """Error text with the learner's own constraint names (the check renamed them)."""
-    return str(text).strip().replace(PREFIX, "")
+    """Error text with the learner's own constraint names (the check renamed them), and no machine paths.
+
+    PostgreSQL's messages may name its socket, in a temporary directory; the line
+    a learner reads (and a notebook stores) shows ``<path>`` instead.
+    """
+    return _MACHINE_PATH.sub("<path>", str(text).strip().replace(PREFIX, ""))
 
 
 def _summary(error):
@@ -225,6 +319,17 @@ def _run_holds(Hold):
             placed_on=PLACED,
             expires_on=PLACED + datetime.timedelta(days=days),
         )
+    _reject(
+        Hold,
+        "a collected hold that expires the day it is placed",
+        "the dates rule holds for every hold, collected or not: give the CheckConstraint no exception for them.",
+        code="CD34",
+        member="Grace",
+        isbn=SOWER,
+        placed_on=PLACED,
+        expires_on=PLACED,
+        collected=True,
+    )
     _accept(
         Hold,
         "a hold that expires the day after it is placed",
@@ -241,6 +346,16 @@ def _run_holds(Hold):
         "counting only uncollected holds."
     )
     _reject(Hold, "a second uncollected hold by Ada on Kindred", per_member_and_book, code="EF56", **ada)
+    _reject(
+        Hold,
+        "a second uncollected hold by Ada on Kindred placed a day later",
+        "the rule is on the member and the book only: the dates must not be part of the unique constraint.",
+        code="MN34",
+        member="Ada",
+        isbn=KINDRED,
+        placed_on=PLACED + datetime.timedelta(days=1),
+        expires_on=EXPIRES + datetime.timedelta(days=1),
+    )
     _accept(
         Hold,
         "a hold by Lin on Kindred, which Ada also holds",
@@ -327,6 +442,7 @@ def ex2(form_class):
         f"the form's model is {model.__name__}, not the DeskBooking model of this exercise (or its constraints were changed).",
         "set `model = DeskBooking` in Meta, and run the model's cell again unchanged.",
     )
+    _run_system_checks(model, cells.database_for(model) or "default", DESK_FIELDS, what=f"the {model.__name__} model")
     missing = [name for name in DESK_FIELDS if name not in form_class.base_fields]
     expect(
         not missing,
@@ -442,13 +558,16 @@ def ex3(booking_constraints):
     except (ImportError, NameError):
         reason = postgres.unavailable_reason()
         if reason:
-            raise Fail(f"this exercise needs PostgreSQL, which is not available here: {reason}", "see the PostgreSQL section of lesson 03.") from None
+            raise Fail(
+                f"this exercise needs PostgreSQL, which is not available here: {_plain(reason).rstrip('.')}.",
+                "see the PostgreSQL section of lesson 03.",
+            ) from None
         raise
     with contextlib.redirect_stdout(io.StringIO()):
         alias = postgres.start()
     if alias is None:
         raise Fail(
-            f"this exercise needs PostgreSQL, which is not available here: {postgres.unavailable_reason()}",
+            f"this exercise needs PostgreSQL, which is not available here: {_plain(postgres.unavailable_reason()).rstrip('.')}.",
             "see the PostgreSQL section of lesson 03.",
         )
     model = _checked_model("SeminarBooking", _seminar_booking_fields(), constraints, using=alias)

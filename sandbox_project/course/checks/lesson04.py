@@ -5,6 +5,11 @@ with a logged-in ``Client(enforce_csrf_checks=True)`` and clicks it the way a
 browser would (``course.lesson04_browser``): the form owner, method, URL and
 fields come from the parsed HTML, not from the check's expectations. Django's
 warnings and its request/CSRF log lines are collected, so a check prints one line.
+
+HTTP answers are checked as HTTP defines them: a 405 must carry an ``Allow``
+header (RFC 9110, 15.5.6) listing, with exact and case-sensitive method names,
+in any order, POST and neither GET nor HEAD. The learner's 4.3 test must fail
+against every wrong view, a 403 included, so that only a 405 satisfies it.
 """
 import re
 from contextlib import ExitStack, contextmanager
@@ -14,7 +19,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.models import User
 from django.contrib.auth.views import LogoutView
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.template import TemplateSyntaxError, engines
 from django.test import Client
 from django.urls import reverse
@@ -170,6 +175,12 @@ def ex1(logout_form):
                     "a submit button is the kind that sends the form.",
                 )
                 raise Fail("the markup has no submit button, so there is nothing to click.", "put a submit <button> inside the form.")
+            expect(
+                len(buttons) == 1,
+                f"the markup has {len(buttons)} submit buttons; only the first was clicked, and the others are "
+                "left for users to click.",
+                "keep a single submit button, so that the form can stand where the link stood.",
+            )
             plan = browser.plan(buttons[0])
             expect(
                 plan.method is not None,
@@ -242,6 +253,11 @@ def ex2(logout_button):
                     "a submit button is the kind that sends the form.",
                 )
                 raise Fail("your markup has no submit button.", "write a <button> that a browser would submit.")
+            expect(
+                len(theirs) == 1,
+                f"your markup adds {len(theirs)} submit buttons to the page; a logout needs one.",
+                "write a single <button> that logs out.",
+            )
             button = theirs[0]
             plan = browser.plan(button)
             expect(
@@ -319,6 +335,13 @@ class _AnswersGet200(LogoutView):
         return HttpResponse("Use the Log out button.")
 
 
+class _AnswersGet403(LogoutView):
+    """Wrong: keeps the user logged in, but answers GET with 403 Forbidden instead of 405."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseForbidden("Use the Log out button.")
+
+
 def _is_stub_class(view_class):
     own = [name for name in vars(view_class) if not (name.startswith("__") and name.endswith("__"))]
     return view_class.__bases__ == (LogoutView,) and not own
@@ -344,12 +367,8 @@ def _check_view(url):
         f"GET answered {response.status_code}; Django 5.0 answers 405 Method Not Allowed.",
         "a view refuses a method it does not list with 405.",
     )
-    allowed = [method.strip() for method in response.get("Allow", "").split(",")]
-    expect(
-        "GET" not in allowed,
-        f"the 405 answer's Allow header still lists GET ({response.get('Allow')}).",
-        "Allow names the methods the view accepts, so GET must not be one of them.",
-    )
+    _check_allow(response, "GET")
+    refusal = response
     with _quiet():
         response = client.head(url)
     expect(
@@ -362,6 +381,7 @@ def _check_view(url):
         f"HEAD answered {response.status_code}, expected 405 as in Django 5.0.",
         "refuse HEAD as well as GET.",
     )
+    _check_allow(response, "HEAD")
     with _quiet():
         client.get("/")  # a page of the site: sets the CSRF cookie
         response = client.post(url)
@@ -373,12 +393,49 @@ def _check_view(url):
     browser = Browser(client)
     with _quiet():
         home = browser.open("/")
-        token = home.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
+        # The token of the page's own logout form, as the user's browser would send it.
+        token = dict(browser.plan(home.find("form", id="logout-form").button).fields)["csrfmiddlewaretoken"]
         response = client.post(url, {"csrfmiddlewaretoken": token})
     expect(
         not _signed_in(client),
         f"a POST with a valid CSRF token did not log the user out (it answered {response.status_code}).",
         "POST must keep working: that is how users log out now.",
+    )
+    _check_allow_lists_post(refusal)
+
+
+def _check_allow(response, method):
+    """A 405 must carry an Allow header (RFC 9110, 15.5.6) naming what the view accepts: POST, not GET or HEAD.
+
+    Method names are case-sensitive (RFC 9110, 9.1) and their order in the header
+    does not matter.
+    """
+    expect(
+        "Allow" in response,
+        f"{method} answered 405 without an Allow header, which HTTP requires on every 405 "
+        "(RFC 9110, section 15.5.6).",
+        "let Django build the 405: leave the method out of `http_method_names`, or return "
+        "`HttpResponseNotAllowed([...])` with the methods the view accepts, instead of `HttpResponse(status=405)`.",
+    )
+    header = response["Allow"]
+    allowed = {name.strip() for name in header.split(",") if name.strip()}
+    refused = {"GET"} if method == "GET" else {"GET", "HEAD"}  # HEAD is checked with its own request
+    expect(
+        not allowed & refused,
+        f"the 405 answer's Allow header still lists {' and '.join(sorted(allowed & refused))} ({header}).",
+        "Allow names the methods the view accepts, so GET and HEAD must not be among them.",
+    )
+
+
+def _check_allow_lists_post(response):
+    """Once POST is known to work: the 405's Allow must name it, exactly (names are case-sensitive)."""
+    header = response["Allow"]
+    allowed = {name.strip() for name in header.split(",") if name.strip()}
+    expect(
+        "POST" in allowed,
+        f"the 405 answer's Allow header ({header!r}) does not list POST, which the view accepts"
+        + (" (method names are case-sensitive)." if "post" in {name.lower() for name in allowed} else "."),
+        "Allow names every method the view accepts, in capitals: POST at least.",
     )
 
 
@@ -425,6 +482,7 @@ def ex3(view_class, test):
         "stock": ("lesson04/check/stock/", LogoutView),
         "405 after logout": ("lesson04/check/logs-out-then-405/", _LogsOutThen405),
         "200": ("lesson04/check/answers-200/", _AnswersGet200),
+        "403": ("lesson04/check/answers-403/", _AnswersGet403),
     }
     with _checker(), ExitStack() as cleanup:
         for key, (route, view) in routes.items():
@@ -468,5 +526,10 @@ def ex3(view_class, test):
             _run_test(test, url["200"]) is not None,
             "your test passes against a view that answers GET with 200 instead of 405.",
             "check the response's status code too.",
+        )
+        expect(
+            _run_test(test, url["403"]) is not None,
+            "your test passes against a view that answers GET with 403 instead of 405.",
+            "compare the status code with 405 exactly, not with a range of errors.",
         )
     return "GET and HEAD get 405, POST with the token logs out, and your test tells a correct view from wrong ones."

@@ -180,10 +180,12 @@ def evaluate(number, body, *args, time_limit=TIME_LIMIT_SECONDS, **kwargs):
     """Run a check body and classify the result as an ``Outcome``; never raises."""
     raised = []
     _learner_errors.append(raised)
+    gc.collect()  # what earlier cells left behind warns now, not inside this check's record
     try:
         with warnings.catch_warnings(record=True) as records:
             warnings.simplefilter("always", RuntimeWarning)
             outcome = _classify(number, body, args, kwargs, time_limit, raised)
+            raised.clear()  # their tracebacks hold the learner's frames, and any coroutine in them
             gc.collect()  # a forgotten coroutine warns when it is collected
             forgotten = _forgotten_await(records)
     finally:

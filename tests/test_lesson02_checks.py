@@ -1,11 +1,13 @@
 """The checks of 02_async_orm accept right answers, however written, and reject the wrong ones."""
+import asyncio
 import datetime
 import gc
 import warnings
 
 import pytest
-from asgiref.sync import sync_to_async
+from asgiref.sync import SyncToAsync, sync_to_async
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from course import data, loops
 from course.checking import NOT_ATTEMPTED, PASS
@@ -30,9 +32,10 @@ def _hooks():
 
 @pytest.fixture(autouse=True)
 def clean_library():
-    """Every test starts from the seed and leaves the seed behind, with no trigger, hook or stray warning."""
+    """Every test starts from the seed and leaves the seed behind, with no trigger, hook, patch or stray warning."""
     data.seed()
     triggers, hooks = _triggers(), _hooks()
+    patched = (SyncToAsync.__init__, SyncToAsync.__call__, CursorWrapper._execute_with_wrappers)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
@@ -41,6 +44,7 @@ def clean_library():
     assert data.seed() == {"authors": 3, "books": 6, "members": 2, "loans": 1}
     assert _triggers() == triggers
     assert _hooks() == hooks
+    assert (SyncToAsync.__init__, SyncToAsync.__call__, CursorWrapper._execute_with_wrappers) == patched
 
 
 # --------------------------------------------------------------------------- 2.1
@@ -68,19 +72,17 @@ def test_ex1_accepts_different_correct_answers():
             "any_on_loan": on_loan > 0,
         }
 
-    async def wrapped_in_sync_to_async(year):
-        def report():
-            books = Book.objects.filter(published__gte=year)
-            return {
-                "count": books.count(),
-                "first": books.values_list("title", flat=True).first(),
-                "titles": tuple(books.values_list("title", flat=True)),
-                "any_on_loan": Loan.objects.filter(book__in=books, returned_on__isnull=True).exists(),
-            }
+    async def gathered(year):
+        books = Book.objects.filter(published__gte=year)
+        count, first, on_loan = await asyncio.gather(
+            books.acount(),
+            books.values_list("title", flat=True).afirst(),
+            Loan.objects.filter(book__in=books, returned_on__isnull=True).aexists(),
+        )
+        titles = [title async for title in books.values_list("title", flat=True)]
+        return {"count": count, "first": first, "titles": titles, "any_on_loan": on_loan}
 
-        return await sync_to_async(report)()
-
-    for answer in (by_the_book, with_instances_and_aiterator, wrapped_in_sync_to_async):
+    for answer in (by_the_book, with_instances_and_aiterator, gathered):
         outcome = check.ex1.evaluate(answer)
         assert outcome.status == PASS, (answer.__name__, outcome.line)
 
@@ -203,6 +205,110 @@ def test_ex1_rejects_wrong_answers():
     assert_fails(check.ex1, "not a function", "not a function")
 
 
+def test_ex1_rejects_sync_code_handed_to_a_thread_instead_of_the_async_interface():
+    def report(year):
+        books = Book.objects.filter(published__gte=year)
+        return {
+            "count": books.count(),
+            "first": books.values_list("title", flat=True).first(),
+            "titles": tuple(books.values_list("title", flat=True)),
+            "any_on_loan": Loan.objects.filter(book__in=books, returned_on__isnull=True).exists(),
+        }
+
+    async def wrapped_in_sync_to_async(year):
+        return await sync_to_async(report)(year)
+
+    async def one_wrapped_call_among_async_ones(year):
+        books = Book.objects.filter(published__gte=year)
+        return {
+            "count": await sync_to_async(books.count)(),
+            "first": await books.values_list("title", flat=True).afirst(),
+            "titles": [t async for t in books.values_list("title", flat=True)],
+            "any_on_loan": await Loan.objects.filter(book__in=books, returned_on__isnull=True).aexists(),
+        }
+
+    async def in_a_thread_of_its_own(year):
+        return await asyncio.to_thread(report, year)
+
+    async def in_the_loops_executor(year):
+        return await asyncio.get_running_loop().run_in_executor(None, report, year)
+
+    assert_fails(check.ex1, wrapped_in_sync_to_async, "inside `sync_to_async` (`report`)", "not the async interface")
+    assert_fails(check.ex1, one_wrapped_call_among_async_ones, "inside `sync_to_async` (`QuerySet.count`)")
+    assert_fails(check.ex1, in_a_thread_of_its_own, "on a thread of its own")
+    assert_fails(check.ex1, in_the_loops_executor, "on a thread of its own")
+
+
+def test_ex1_names_a_missing_await_in_the_framework_s_words():
+    async def missing_await_on_sync_to_async(year):
+        return sync_to_async(lambda: {})()
+
+    outcome = assert_fails(check.ex1, missing_await_on_sync_to_async, "`await` is missing", "was called without `await`")
+    assert "returned a coroutine object" in outcome.message
+
+
+def test_ex1_rejects_near_misses_the_seed_alone_cannot_tell_apart():
+    async def published_after(year):
+        books = Book.objects.filter(published__gt=year)
+        return {
+            "count": await books.acount(),
+            "first": await books.values_list("title", flat=True).afirst(),
+            "titles": [t async for t in books.values_list("title", flat=True)],
+            "any_on_loan": await Loan.objects.filter(book__in=books, returned_on__isnull=True).aexists(),
+        }
+
+    async def first_inserted(year):
+        books = Book.objects.filter(published__gte=year)
+        first = await books.order_by("pk").afirst()
+        return {
+            "count": await books.acount(),
+            "first": first.title if first else None,
+            "titles": [t async for t in books.values_list("title", flat=True)],
+            "any_on_loan": await Loan.objects.filter(book__in=books, returned_on__isnull=True).aexists(),
+        }
+
+    async def any_open_loan_at_all(year):
+        books = Book.objects.filter(published__gte=year)
+        return {
+            "count": await books.acount(),
+            "first": await books.values_list("title", flat=True).afirst(),
+            "titles": [t async for t in books.values_list("title", flat=True)],
+            "any_on_loan": await Loan.objects.filter(returned_on__isnull=True).aexists(),
+        }
+
+    async def titles_as_tuples(year):
+        books = Book.objects.filter(published__gte=year)
+        return {
+            "count": await books.acount(),
+            "first": await books.values_list("title", flat=True).afirst(),
+            "titles": [t async for t in books.values_list("title")],
+            "any_on_loan": await Loan.objects.filter(book__in=books, returned_on__isnull=True).aexists(),
+        }
+
+    assert_fails(check.ex1, published_after, "shelf_report(1979)['titles']")
+    assert_fails(check.ex1, first_inserted, "shelf_report(1970)['first'] is 'The Dispossessed'")
+    assert_fails(check.ex1, any_open_loan_at_all, "shelf_report(2100)['any_on_loan'] is True, expected False")
+    assert_fails(check.ex1, titles_as_tuples, "['titles']")
+
+
+def test_ex1_passes_when_its_first_query_starts_a_brand_new_worker_thread():
+    # A fresh worker runs its first call before its executor lists it among its threads:
+    # the check must tell the async ORM's own work by how it runs, not by that list.
+    async def by_the_book(year):
+        books = Book.objects.filter(published__gte=year)
+        return {
+            "count": await books.acount(),
+            "first": await books.values_list("title", flat=True).afirst(),
+            "titles": [title async for title in books.values_list("title", flat=True)],
+            "any_on_loan": await Loan.objects.filter(book__in=books, returned_on__isnull=True).aexists(),
+        }
+
+    for _ in range(3):
+        loops.replace_sync_worker()
+        outcome = check.ex1.evaluate(by_the_book)
+        assert outcome.status == PASS, outcome.line
+
+
 # --------------------------------------------------------------------------- 2.2
 
 
@@ -290,6 +396,25 @@ def test_ex2_rejects_wrong_answers():
     assert_fails(check.ex2, wrong_order, "in title order")
     assert_fails(check.ex2, fixed_answer, "expected")
     assert_fails(check.ex2, async_generator, "not a list")
+
+
+def test_ex2_rejects_insertion_order_and_a_missing_await_in_a_loop():
+    async def in_insertion_order():
+        return [p async for p in Book.objects.values_list("title", "author__name").order_by("pk")]
+
+    async def by_author_then_title():
+        return [p async for p in Book.objects.values_list("title", "author__name").order_by("author__name", "title")]
+
+    async def missing_await_per_book():
+        pairs = []
+        async for book in Book.objects.all():
+            author = sync_to_async(lambda: book.author)()
+            pairs.append((book.title, author.name))
+        return pairs
+
+    assert_fails(check.ex2, in_insertion_order, "in title order")
+    assert_fails(check.ex2, by_author_then_title, "in title order")
+    assert_fails(check.ex2, missing_await_per_book, "`await` is missing", "`sync_to_async(...)(...)` call")
 
 
 # --------------------------------------------------------------------------- 2.3
@@ -445,6 +570,47 @@ def test_ex3_rejects_wrong_answers():
     assert_fails(check.ex3, two_weeks, "due three weeks")
     assert_fails(check.ex3, returns_nothing, "returned NoneType, not the new Loan")
     assert_fails(check.ex3, swallows_the_error_without_transaction, "partial write")
+
+
+def test_ex3_rejects_closing_another_loan_than_loan_id():
+    def hand_over_from(pick):
+        async def hand_over(loan_id, member_id, on):
+            @transaction.atomic
+            def work():
+                old = pick(loan_id)
+                Loan.objects.filter(pk=old.pk).update(returned_on=on)
+                return Loan.objects.create(book_id=old.book_id, member_id=member_id, borrowed_on=on, due_on=on + DAYS)
+
+            return await sync_to_async(work)()
+
+        return hand_over
+
+    first_open = hand_over_from(lambda loan_id: Loan.objects.filter(returned_on__isnull=True).first())
+    newest = hand_over_from(lambda loan_id: Loan.objects.latest("borrowed_on"))
+    last_inserted = hand_over_from(lambda loan_id: Loan.objects.order_by("-pk").first())
+
+    async def closes_every_loan_of_the_member(loan_id, member_id, on):
+        @transaction.atomic
+        def work():
+            old = Loan.objects.get(pk=loan_id)
+            Loan.objects.filter(member_id=old.member_id, returned_on__isnull=True).update(returned_on=on)
+            return Loan.objects.create(book_id=old.book_id, member_id=member_id, borrowed_on=on, due_on=on + DAYS)
+
+        return await sync_to_async(work)()
+
+    async def borrowed_today(loan_id, member_id, on):
+        @transaction.atomic
+        def work():
+            old = Loan.objects.get(pk=loan_id)
+            Loan.objects.filter(pk=loan_id).update(returned_on=on)
+            today = datetime.date.today()
+            return Loan.objects.create(book_id=old.book_id, member_id=member_id, borrowed_on=today, due_on=today + DAYS)
+
+        return await sync_to_async(work)()
+
+    for answer in (first_open, newest, last_inserted, closes_every_loan_of_the_member):
+        assert_fails(check.ex3, answer, "other loan(s)", "close exactly the loan `loan_id`")
+    assert_fails(check.ex3, borrowed_today, "borrowed on `on`")
 
 
 def test_a_never_awaited_warning_is_reported_not_leaked():

@@ -1,39 +1,52 @@
-"""Checks for the warm-up exercises of 00_start_here."""
+"""Checks for the warm-up exercises of 00_start_here.
+
+0.2 runs the learner's coroutine as lesson 02's checks do (``lesson02.run_learner``):
+async safety on, a forgotten ``await`` named, and sync ORM code handed to
+``sync_to_async`` refused, since the exercise asks for the async ORM itself.
+"""
 import inspect
 
-from django.core.exceptions import SynchronousOnlyOperation
 from django.db.models import QuerySet
 
-from course import data, loops
+from course import data
 from course.checking import Fail, call, exercise, expect
+from course.checks import lesson02
 from library.models import Author, Book
+
+
+# Names that a near miss confuses with a real author's: a part of one (`__contains`,
+# `__startswith`, `__endswith`), or one in another case (`__iexact`, and SQLite's LIKE).
+NEAR_NAMES = ["Le Guin", "Ursula", "Calvino", "ursula k. le guin", "ITALO CALVINO"]
 
 
 @exercise("0.1", "count_books_by")
 def ex1(count_books_by):
-    """``count_books_by(name)`` returns how many books the author called ``name`` wrote."""
+    """``count_books_by(name)`` returns how many books the author called exactly ``name`` wrote."""
     data.seed()
     try:
         for name, want in [("Ursula K. Le Guin", 2), ("Italo Calvino", 2), ("Nobody", 0)]:
-            got = call(count_books_by, name)
-            expect(
-                not isinstance(got, QuerySet),
-                f"count_books_by({name!r}) returned a QuerySet, not a number.",
-                "finish the query with `.count()`.",
-            )
-            expect(
-                isinstance(got, int) and not isinstance(got, bool),
-                f"count_books_by({name!r}) returned {got!r}, not a number.",
-                "return the result of `.count()`.",
-            )
+            got = call(_synchronously, count_books_by, name)
+            _expect_count(got, name)
             expect(
                 got == want,
                 f"count_books_by({name!r}) returned {got}, expected {want}.",
                 "keep only the books whose author has that name (a lookup can follow the `author` foreign key).",
             )
+        for name in NEAR_NAMES:
+            got = call(_synchronously, count_books_by, name)
+            _expect_count(got, name)
+            real = {author.lower() for author, _ in data.AUTHORS}
+            differs = "a real name differs from it only in case" if name.lower() in real else "it is only a part of a name"
+            expect(
+                got == 0,
+                f"count_books_by({name!r}) returned {got}, expected 0: no author is called exactly {name!r} "
+                f"({differs}).",
+                "match the whole name exactly (`author__name=name`), not a part of it or in any case "
+                "(`__contains`, `__startswith`, `__iexact`).",
+            )
         calvino = Author.objects.get(name="Italo Calvino")
         Book.objects.create(title="Mr Palomar", author=calvino, isbn="9780156624602", published=1983)
-        got = call(count_books_by, "Italo Calvino")
+        got = call(_synchronously, count_books_by, "Italo Calvino")
         expect(
             got == 3,
             f"after a third Calvino book was added, count_books_by('Italo Calvino') returned {got}.",
@@ -41,12 +54,45 @@ def ex1(count_books_by):
         )
     finally:
         data.seed()
-    return "it counts real rows and follows changes to the data."
+    return "it counts real rows, matches names exactly and follows changes to the data."
+
+
+def _synchronously(count_books_by, name):
+    """Call the learner's function as a sync view would: a coroutine it returns is a value, never awaited."""
+    got = count_books_by(name)
+    if inspect.iscoroutine(got):
+        called = got.__qualname__.rsplit(".", 1)[-1]
+        got.close()  # never started: no "never awaited" warning
+        raise Fail(
+            f"count_books_by({name!r}) returned a coroutine: `{called}()` is an async method, and sync code "
+            "cannot await it.",
+            "this exercise uses the synchronous ORM, as a sync view does: `.count()`, with no `a` and no `await`.",
+        )
+    return got
+
+
+def _expect_count(got, name):
+    expect(
+        not isinstance(got, QuerySet),
+        f"count_books_by({name!r}) returned a QuerySet, not a number.",
+        "finish the query with `.count()`.",
+    )
+    expect(
+        isinstance(got, int) and not isinstance(got, bool),
+        f"count_books_by({name!r}) returned {got!r}, not a number.",
+        "return the result of `.count()`.",
+    )
+
+
+# Added during the check: the newer book first, then an older one, so the newest
+# book (latest `published`) is not the last one inserted (highest id).
+NEWER = ("Fledgling", "9780446696166", 2005)
+INSERTED_LAST = ("Bloodchild and Other Stories", "9781583226988", 1995)
 
 
 @exercise("0.2", "newest_title")
 def ex2(newest_title):
-    """``async def newest_title()`` returns the title of the most recently published book."""
+    """``async def newest_title()`` returns the title of the most recently published book, with the async ORM."""
     expect(
         callable(newest_title),
         f"newest_title is {type(newest_title).__name__}, not a function.",
@@ -54,37 +100,25 @@ def ex2(newest_title):
     )
     data.seed()
     try:
-        want = "Parable of the Sower"
+        want, last_inserted = "Parable of the Sower", None
         for attempt in range(2):
-            if not inspect.iscoroutinefunction(newest_title):
-                call(newest_title)  # a stub still says "not attempted"
-                raise Fail(
-                    "newest_title is a plain function, so async code cannot await it.",
-                    "define it with `async def` and `await` an async query inside.",
-                )
-            try:
-                with loops.async_safety():
-                    got = call(newest_title)
-            except SynchronousOnlyOperation:
-                raise Fail(
-                    "it made a synchronous ORM call inside async code (SynchronousOnlyOperation).",
-                    "use the async QuerySet methods (their names start with `a`) and `await` them.",
-                ) from None
-            if inspect.iscoroutine(got):
-                got.close()
-                raise Fail(
-                    "it returned a coroutine object instead of a title: an `await` is missing.",
-                    "put `await` in front of the async query.",
-                )
+            got = lesson02.run_learner(newest_title, name="newest_title", async_interface=True)
+            expect(
+                last_inserted is None or got != last_inserted,
+                f"newest_title() returned {got!r}, the book added last, expected {want!r}, the one published last.",
+                "the newest book is the one with the latest `published` year, not the highest id "
+                "(`alatest(\"published\")`, or `order_by(\"-published\")`).",
+            )
             expect(
                 got == want,
                 f"newest_title() returned {got!r}, expected {want!r}.",
                 "take the book with the latest `published` year and return its `title`.",
             )
-            if attempt == 0:  # real data, not a fixed title: add a newer book and ask again
+            if attempt == 0:  # real data, not a fixed title: add a newer book, then an older one, and ask again
                 butler = Author.objects.get(name="Octavia E. Butler")
-                Book.objects.create(title="Fledgling", author=butler, isbn="9780446696166", published=2005)
-                want = "Fledgling"
+                for title, isbn, year in (NEWER, INSERTED_LAST):
+                    Book.objects.create(title=title, author=butler, isbn=isbn, published=year)
+                want, last_inserted = NEWER[0], INSERTED_LAST[0]
     finally:
         data.seed()
-    return "it awaits the async ORM and follows changes to the data."
+    return "it awaits the async ORM, takes the latest `published` year and follows changes to the data."

@@ -5,13 +5,19 @@ Every check runs the learner's coroutine with Django's async-safety check on
 hidden anywhere in it raises ``SynchronousOnlyOperation``, which the check
 turns into one line naming the cause (a lazy relation, ``transaction.atomic()``,
 or another sync call). "Never awaited" warnings are recorded, not printed, and
-reported as a missing ``await``. Each check seeds the library before it starts
-and again when it ends, whatever happened.
+reported as a missing ``await``, in the framework's words. Where an exercise asks
+for the async interface (2.1, and 0.2 in lesson 00), sync ORM code that the
+learner hands to ``sync_to_async`` or to a thread of its own is refused
+(``course.lesson02_tools.watching_sync_work``). Each check seeds the library
+before it starts and again when it ends, whatever happened; its data separates
+near misses (``>=`` from ``>``, title order from insertion order, the loan asked
+for from the first, newest or last-inserted one).
 """
 import asyncio
 import datetime
 import gc
 import inspect
+import re
 import traceback
 import warnings
 from contextlib import contextmanager
@@ -21,10 +27,11 @@ from django.core.exceptions import SynchronousOnlyOperation
 from django.db import IntegrityError, connection
 from django.db.models import QuerySet
 
-from course import data, loops
+from course import data, lesson02_tools, loops
 from course.checking import Fail, NotAttempted, call, exercise, expect
 from library.models import Author, Book, Loan, Member
 
+_NEVER_AWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
 AWAIT_HINT = "put `await` in front of every a-method call (and every `sync_to_async(...)(...)` call)."
 
 
@@ -73,12 +80,56 @@ def _coroutines_in(value, found):
     return found
 
 
-def run_learner(function, *args, name="your function"):
+def _called(qualname):
+    """How a line names the call behind a coroutine: `acount()`, or a `sync_to_async(...)(...)` call."""
+    if not qualname or qualname.endswith("__call__"):
+        return "a `sync_to_async(...)(...)` call"
+    return f"`{qualname.rsplit('.', 1)[-1]}()`"
+
+
+def _missing_await(name, qualname, detail):
+    """The one Fail for a forgotten ``await``, worded like the framework's own line (course.checking)."""
+    return Fail(
+        f"an `await` is missing in {name}: {_called(qualname)} was called without `await`, so it never ran "
+        f"({detail}).",
+        AWAIT_HINT,
+    )
+
+
+def _async_interface_failure(work, name):
+    """The Fail for sync ORM code handed to a thread by the learner, where the async interface was asked for."""
+    hint = (
+        "await the a-methods (`await qs.acount()`, `await qs.afirst()`) and iterate with `async for`; "
+        "no `sync_to_async`, no threads of your own."
+    )
+    if work.wrapped:
+        wrapped = ", ".join(f"`{item}`" for item in dict.fromkeys(work.wrapped))
+        return Fail(
+            f"{name} ran sync ORM code inside `sync_to_async` ({wrapped}): it works, but it is the way before "
+            "4.1, not the async interface this exercise asks for.",
+            hint,
+        )
+    threads = sorted(set(work.by_learner_sync_code + work.off_worker_thread))
+    if threads:
+        return Fail(
+            f"{name} ran sync ORM code on a thread of its own ({threads[0]}), not through Django's async interface.",
+            hint,
+        )
+    return None
+
+
+def run_learner(function, *args, name="your function", async_interface=False):
     """Run the learner's coroutine function with async safety on and return its result.
 
     Raises NotAttempted for the stub, Fail for the mistakes this lesson is about
-    (missing await, sync ORM calls, a plain function), and the learner's own
-    exception (marked by ``call``) for anything else.
+    (missing await, sync ORM calls, a plain function; with ``async_interface``,
+    sync ORM code that the learner handed to a thread with ``sync_to_async``
+    or otherwise), and the learner's own exception (marked by ``call``) for
+    anything else.
+
+    A forgotten ``await`` is diagnosed here, from the warnings recorded while
+    the learner's code ran, so the framework's own diagnosis (the same cause,
+    the same words) only sees what might escape this block.
     """
 
     async def drive():
@@ -92,13 +143,14 @@ def run_learner(function, *args, name="your function"):
     was_async = True
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            with loops.async_safety():
-                result, was_async = call(drive)
-        except NotAttempted:
-            raise
-        except Exception as raised:  # noqa: BLE001 - classified below
-            error = raised
+        with lesson02_tools.watching_sync_work() as work:
+            try:
+                with loops.async_safety():
+                    result, was_async = call(drive)
+            except NotAttempted:
+                raise
+            except Exception as raised:  # noqa: BLE001 - classified below
+                error = raised
         unawaited = _coroutines_in(result, [])
         if error is not None:
             # Free what the error holds (its frames' locals; an AttributeError's
@@ -109,15 +161,18 @@ def run_learner(function, *args, name="your function"):
             gc.collect()
     never_awaited = [str(item.message) for item in caught if "was never awaited" in str(item.message)]
     if never_awaited:
-        raise Fail(f"an `await` is missing in {name}: {never_awaited[0]}.", AWAIT_HINT)
+        match = _NEVER_AWAITED.search(never_awaited[0])
+        return_name = match.group(1) if match else None
+        raise _missing_await(name, return_name, f"Python: {never_awaited[0]}")
     if error is not None and "'coroutine' object" in str(error):
-        raise Fail(
-            f"an `await` is missing in {name}: it used a coroutine object as a value "
-            f"({type(error).__name__}: {error}).",
-            AWAIT_HINT,
+        held = getattr(error, "obj", None)
+        raise _missing_await(
+            name,
+            getattr(held, "__qualname__", None) if held is not None else (unawaited[0].__qualname__ if unawaited else None),
+            f"it then used the coroutine object as a value: {type(error).__name__}: {error}",
         )
     if unawaited:
-        raise Fail(f"an `await` is missing in {name}: it returned a coroutine object instead of a value.", AWAIT_HINT)
+        raise _missing_await(name, unawaited[0].__qualname__, "it returned a coroutine object instead of a value")
     if isinstance(error, SynchronousOnlyOperation):
         failure = _sync_only_failure(error, name)
         if plain and failure.what.endswith("made a synchronous ORM call inside async code: SynchronousOnlyOperation."):
@@ -126,6 +181,10 @@ def run_learner(function, *args, name="your function"):
                 "define it with `async def` and await the async query methods inside.",
             )
         raise failure
+    if async_interface:
+        failure = _async_interface_failure(work, name)
+        if failure is not None:
+            raise failure
     if error is not None:
         raise error
     if not was_async:
@@ -222,13 +281,13 @@ def ex1(shelf_report):
     data.seed()
     try:
         for year in (1970, 1979, 2100):
-            _check_report(run_learner(shelf_report, year, name="shelf_report"), year)
+            _check_report(run_learner(shelf_report, year, name="shelf_report", async_interface=True), year)
         # Real data, not fixed answers: return the open loan and add a new book.
         Loan.objects.update(returned_on=data.LOAN_START + datetime.timedelta(days=7))
         butler = Author.objects.get(name="Octavia E. Butler")
         Book.objects.create(title="Fledgling", author=butler, isbn="9780446696166", published=2005)
         for year in (1979, 2000):
-            _check_report(run_learner(shelf_report, year, name="shelf_report"), year)
+            _check_report(run_learner(shelf_report, year, name="shelf_report", async_interface=True), year)
     finally:
         data.seed()
     return "the same report as the sync version, from the async interface only."
@@ -291,6 +350,12 @@ TRIGGER = "lesson02_injected_failure"
 ATOMIC_HINT = "make the two writes one transaction (in 4.1 from async code: see section 5 of the lesson)."
 
 
+def _open_loan(title, member, borrowed_on):
+    return Loan.objects.create(
+        book=Book.objects.get(title=title), member=member, borrowed_on=borrowed_on, due_on=borrowed_on + LOAN_DAYS
+    )
+
+
 def _loans():
     return sorted(Loan.objects.values_list("id", "book_id", "member_id", "borrowed_on", "due_on", "returned_on"))
 
@@ -343,9 +408,15 @@ def ex3(hand_over):
     )
     data.seed()
     try:
-        # 1. It works: Ada's loan of Kindred goes to Grace.
+        # 1. It works: Ada's loan of Kindred goes to Grace. Two other loans are open, one borrowed
+        # earlier but saved later, one borrowed and saved later, so the loan to close is neither the
+        # first nor the newest nor the last inserted, and Ada has another open loan to leave alone.
         old = Loan.objects.get(book__title="Kindred")
         grace = Member.objects.get(name="Grace")
+        ada = Member.objects.get(name="Ada")
+        _open_loan("Parable of the Sower", grace, data.LOAN_START - datetime.timedelta(days=7))
+        _open_loan("Invisible Cities", ada, data.LOAN_START + datetime.timedelta(days=7))
+        others = [loan for loan in _loans() if loan[0] != old.pk]
         try:
             result = run_learner(hand_over, old.pk, grace.pk, HAND_OVER_DAY, name="hand_over")
         except IntegrityError as error:
@@ -356,6 +427,14 @@ def ex3(hand_over):
                 "the old loan.",
                 "close the old loan (set its `returned_on`) before opening the new one.",
             ) from None
+        changed = [loan for loan in others if loan not in _loans()]
+        expect(
+            not changed,
+            f"hand_over changed {len(changed)} other loan(s) (Kindred's loan was #{old.pk}; loan "
+            f"#{changed[0][0] if changed else ''} was changed too).",
+            "close exactly the loan `loan_id` (`Loan.objects.aget(pk=loan_id)`), not the first, last or newest one, "
+            "nor every loan of the member.",
+        )
         old = Loan.objects.filter(pk=old.pk).first()
         expect(
             old is not None,
@@ -367,9 +446,10 @@ def ex3(hand_over):
             f"after hand_over the old loan's returned_on is {old.returned_on!r}, expected {HAND_OVER_DAY!r}.",
             "close the old loan by setting its `returned_on` to `on`.",
         )
-        new = Loan.objects.filter(returned_on__isnull=True).first()
+        known = {loan[0] for loan in others} | {old.pk}
+        new = Loan.objects.exclude(pk__in=known).first()
         expect(
-            new is not None and Loan.objects.count() == 2,
+            new is not None and Loan.objects.count() == len(known) + 1 and new.returned_on is None,
             "after hand_over there is no new open loan.",
             "create a new `Loan` for the same book and the new member.",
         )
@@ -385,7 +465,6 @@ def ex3(hand_over):
             f"hand_over returned {type(result).__name__}, not the new Loan.",
             "return the Loan object you created.",
         )
-
         # 2. The new member does not exist: the database refuses the new loan.
         data.seed()
         old = Loan.objects.get(book__title="Kindred")

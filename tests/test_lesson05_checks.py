@@ -41,7 +41,10 @@ def test_ex1_accepts_different_correct_answers():
     def redundant_but_working(old_key, new_key):
         return {"SECRET_KEY": new_key, "SECRET_KEY_FALLBACKS": [old_key, new_key]}
 
-    for answer in (literal, built, redundant_but_working):
+    def as_bytes(old_key, new_key):
+        return {"SECRET_KEY": new_key.encode(), "SECRET_KEY_FALLBACKS": [old_key.encode()]}
+
+    for answer in (literal, built, redundant_but_working, as_bytes):
         outcome = check.ex1.evaluate(answer)
         assert outcome.status == PASS, (answer.__name__, outcome.line)
 
@@ -73,6 +76,14 @@ def test_ex1_rejects_wrong_answers():
         "empty secret key": (lambda old, new: {"SECRET_KEY": "", "SECRET_KEY_FALLBACKS": [old]}, ["not a key"]),
         "not a dict": (lambda old, new: [new, old], ["not a dict"]),
         "tuple of settings": (lambda old, new: (new, [old]), ["not a dict"]),
+        "new key first in the fallbacks": (
+            lambda old, new: {"SECRET_KEY": new, "SECRET_KEY_FALLBACKS": [new, old]},
+            ["not first", "most recent first"],
+        ),
+        "old key after another one": (
+            lambda old, new: {"SECRET_KEY": new, "SECRET_KEY_FALLBACKS": ["x" * 50, old]},
+            ["not first"],
+        ),
     }
     for name, (answer, words) in cases.items():
         assert_fails(check.ex1, answer, *words)
@@ -151,6 +162,43 @@ def test_ex2_rejects_wrong_answers():
     def string_fallback(current, keep=0):
         return {"SECRET_KEY": current["SECRET_KEY"], "SECRET_KEY_FALLBACKS": current["SECRET_KEY_FALLBACKS"][0]}
 
+    def sorted_first(current, keep=0):
+        fallbacks = sorted(current["SECRET_KEY_FALLBACKS"])
+        return {"SECRET_KEY": current["SECRET_KEY"], "SECRET_KEY_FALLBACKS": fallbacks[:keep]}
+
+    def reversed_sort(current, keep=0):
+        fallbacks = sorted(current["SECRET_KEY_FALLBACKS"], reverse=True)
+        return {"SECRET_KEY": current["SECRET_KEY"], "SECRET_KEY_FALLBACKS": fallbacks[:keep]}
+
+    def right_keys_sorted(current, keep=0):
+        kept = current["SECRET_KEY_FALLBACKS"][:keep]
+        return {"SECRET_KEY": current["SECRET_KEY"], "SECRET_KEY_FALLBACKS": sorted(kept)}
+
+    def reversed_order(current, keep=0):
+        kept = current["SECRET_KEY_FALLBACKS"][:keep]
+        return {"SECRET_KEY": current["SECRET_KEY"], "SECRET_KEY_FALLBACKS": kept[::-1]}
+
+    def keeps_one_more(current, keep=0):
+        fallbacks = current["SECRET_KEY_FALLBACKS"]
+        return {"SECRET_KEY": current["SECRET_KEY"], "SECRET_KEY_FALLBACKS": fallbacks[: keep + 1]}
+
+    def keeps_one_less(current, keep=0):
+        fallbacks = current["SECRET_KEY_FALLBACKS"]
+        return {"SECRET_KEY": current["SECRET_KEY"], "SECRET_KEY_FALLBACKS": fallbacks[: max(keep - 1, 0)]}
+
+    def default_keeps_one(current, keep=1):
+        return {"SECRET_KEY": current["SECRET_KEY"], "SECRET_KEY_FALLBACKS": current["SECRET_KEY_FALLBACKS"][:keep]}
+
+    def returns_current_when_all_kept(current, keep=0):
+        if keep >= len(current["SECRET_KEY_FALLBACKS"]):
+            return current
+        return {"SECRET_KEY": current["SECRET_KEY"], "SECRET_KEY_FALLBACKS": current["SECRET_KEY_FALLBACKS"][:keep]}
+
+    def shares_the_list(current, keep=0):
+        fallbacks = current["SECRET_KEY_FALLBACKS"]
+        kept = fallbacks if keep >= len(fallbacks) else fallbacks[:keep]
+        return {"SECRET_KEY": current["SECRET_KEY"], "SECRET_KEY_FALLBACKS": kept}
+
     expected = {
         unchanged: ["still accepted after expiry", "SECRET_KEY_FALLBACKS[1]"],
         from_the_front: ["most recent old key", "were rejected"],
@@ -161,6 +209,15 @@ def test_ex2_rejects_wrong_answers():
         demotes_current: ["signed with the current SECRET_KEY were rejected"],
         no_secret_key: ["no SECRET_KEY"],
         string_fallback: ["single string"],
+        sorted_first: ["keep=1", "most recent old key", "were rejected"],
+        reversed_sort: ["most recent old key", "were rejected"],
+        right_keys_sorted: ["not in their order"],
+        reversed_order: ["not in their order"],
+        keeps_one_more: ["keep=1", "still accepted after expiry"],
+        keeps_one_less: ["keep=1", "most recent old key", "were rejected"],
+        default_keeps_one: ["expire_old_keys(current)", "still accepted after expiry"],
+        returns_current_when_all_kept: ["returned the settings it was given"],
+        shares_the_list: ["returned the settings it was given"],
     }
     for answer, words in expected.items():
         assert_fails(check.ex2, answer, *words)
@@ -228,6 +285,23 @@ def test_ex3_rejects_wrong_answers():
     def returns_class():
         return signing.Signer
 
+    def salt_changes_every_call():
+        import uuid
+
+        return signing.Signer(salt=f"unsubscribe-{uuid.uuid4()}", fallback_keys=[])
+
+    def share_links_salt():
+        return signing.Signer(salt="lesson05.share", fallback_keys=[])
+
+    def session_salt():
+        return signing.Signer(salt="django.contrib.sessions.SessionStore", fallback_keys=[])
+
+    def default_salt_spelled_out():
+        return signing.Signer(salt="django.core.signing.Signer", fallback_keys=[])
+
+    def none_means_the_setting():
+        return signing.Signer(salt="newsletter.unsubscribe", fallback_keys=None)
+
     expected = {
         captured_at_import: ["not sign with the current SECRET_KEY"],
         accepts_fallbacks: ["accepted a link signed before the rotation", "old key"],
@@ -238,6 +312,11 @@ def test_ex3_rejects_wrong_answers():
         fixed_key: ["not sign with the current SECRET_KEY"],
         not_a_signer: ["returned str, not a Signer"],
         returns_class: ["returned type, not a Signer"],
+        salt_changes_every_call: ["refused by the next one", "fixed salt"],
+        share_links_salt: ["lesson's share links", "another purpose"],
+        session_salt: ["session store", "another purpose"],
+        default_salt_spelled_out: ["plain Signer()", "another purpose"],
+        none_means_the_setting: ["accepted a link signed before the rotation"],
     }
     for answer, words in expected.items():
         assert_fails(check.ex3, answer, *words)

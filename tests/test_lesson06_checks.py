@@ -6,7 +6,9 @@ from django import forms
 from django.forms.renderers import DjangoDivFormRenderer, get_default_renderer
 from django.http import HttpResponse
 from django.template import Context, Template, engines
+from django.test import override_settings
 from django.utils.html import format_html, format_html_join, json_script
+from django.utils.safestring import mark_safe
 
 from course.checking import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson06 as check
@@ -143,6 +145,50 @@ def test_ex1_rejects_wrong_answers():
         assert_fails(check.ex1, answer, words)
 
 
+def test_ex1_rejects_a_project_wide_renderer_change():
+    try:
+        with override_settings(FORM_RENDERER="django.forms.renderers.DjangoDivFormRenderer"):
+            get_default_renderer.cache_clear()
+            assert_fails(check.ex1, signup(), "the project's form renderer was changed")
+    finally:
+        get_default_renderer.cache_clear()
+
+
+def test_ex1_rejects_near_misses():
+    class HelpTextInTheLabelOnly(Base):
+        template_name = "lesson06/no_help.html"
+        default_renderer = StringTemplates(
+            {
+                "lesson06/no_help.html": (
+                    "{{ errors }}{% for field, errors in fields %}<div>{% if field.use_fieldset %}<fieldset>"
+                    "{{ field.legend_tag }}{{ errors }}{{ field }}</fieldset>{% else %}{{ field.label_tag }}"
+                    "{{ errors }}{{ field }}{% endif %}</div>{% endfor %}"
+                )
+            }
+        )
+        username = forms.CharField(label="Username", help_text="Username")
+
+    cases = [
+        (
+            signup(template_name="django/forms/div.html",
+                   plan=forms.ChoiceField(choices=PLANS[::-1], widget=forms.RadioSelect)),
+            "in the order ['pro', 'free']",
+        ),
+        (
+            signup(template_name="django/forms/div.html",
+                   plan=forms.ChoiceField(choices=[("free", "free"), ("pro", "pro")], widget=forms.RadioSelect)),
+            "labelled ['free', 'pro']",
+        ),
+        (
+            signup(template_name="django/forms/div.html", username=forms.CharField(max_length=3, help_text="Short.")),
+            "refused the valid data",
+        ),
+        (HelpTextInTheLabelOnly, "help text of username is not shown"),
+    ]
+    for answer, words in cases:
+        assert_fails(check.ex1, answer, words)
+
+
 def test_ex1_auto_id_off_leaves_labels_untied():
     class NoIds(Base):
         template_name = "django/forms/div.html"
@@ -226,8 +272,14 @@ def test_ex2_stub_is_not_attempted():
     assert check.ex2.evaluate(book_cards).status == NOT_ATTEMPTED
 
 
+def cards_streamed(request):
+    from django.http import StreamingHttpResponse
+
+    return StreamingHttpResponse(iter([cards(request).content]))
+
+
 def test_ex2_accepts_different_correct_answers():
-    for answer in (cards, cards_in_python, cards_with_unique_ids):
+    for answer in (cards, cards_in_python, cards_with_unique_ids, cards_streamed):
         outcome = check.ex2.evaluate(answer)
         assert outcome.status == PASS, (answer.__name__, outcome)
 
@@ -260,7 +312,7 @@ def test_ex2_rejects_wrong_answers():
             ),
             "broke out",
         ),
-        (cards_from(search_tag + loop.replace("json_script }}", 'json_script:"book-data" }}')), "is used 7 times"),
+        (cards_from(search_tag + loop.replace("json_script }}", 'json_script:"book-data" }}')), "is used 8 times"),
         (cards_from("{{ search|json_script }}" + loop), 'no element with id="search-data"'),
         (cards_from('<div id="search-data"></div>' + loop), 'not on a <script type="application/json">'),
         (cards_from(search_tag + loop, search=lambda request: {"q": ""}), "the search data parses to"),
@@ -283,9 +335,24 @@ def test_ex2_rejects_wrong_answers():
                 search_tag + loop,
                 books=lambda: [{"title": "Kindred", "isbn": "9780807083697", "published": 1979}],
             ),
-            "for 7 books",
+            "for 8 books",
         ),
         (cards_from(search_tag + loop.replace("<h2>{{ book.title }}</h2>", "")), "an article's <h2> reads None"),
+        (lambda request: HttpResponse(cards(request).content, content_type="text/plain"), "sent as 'text/plain'"),
+        (lambda request: HttpResponse(cards(request).content.decode().encode("latin-1", "replace")), "not valid utf-8"),
+        (cards_from(search_tag + loop, books=lambda: [dict(b, published=float(b["published"])) for b in book_dicts()]),
+         "expected {'title'"),
+        (
+            cards_from(
+                search_tag
+                + "{% for book in books %}<article class=\"book\"><h2>{{ book.title }}</h2>"
+                "<script type=\"application/json\">{{ book.text }}</script></article>{% endfor %}",
+                books=lambda: [
+                    dict(book, text=mark_safe(json.dumps(book).replace("</", "<\\/"))) for book in book_dicts()
+                ],
+            ),
+            "swallowed the markup after it",
+        ),
         (lambda request: "<p>hello</p>", "not an HttpResponse"),
         (lambda request: HttpResponse("gone", status=410), "answered 410"),
         ("not a view", "not a view"),
@@ -390,6 +457,17 @@ def test_ex3_rejects_wrong_answers():
         'value="library" id="id_place_0">At the library</label><label><input type="radio" name="place" '
         'value="online" id="id_place_1">Online</label></fieldset></div>'
         '<input type="hidden" name="club" value="readers">': "no input named 'meeting-topic'",
+        GOOD_TEMPLATE.replace("{{ field.label_tag }}", '<label for="{{ field.id_for_label }}"></label>'): (
+            "which does not name the field"
+        ),
+        GOOD_TEMPLATE.replace("{{ field.legend_tag }}", "<legend>Choose</legend>"): "starts with a <legend> naming",
+        GOOD_TEMPLATE.replace("{% for field, errors in fields %}", "{% for field, errors in fields reversed %}"): (
+            "expected the form's order"
+        ),
+        GOOD_TEMPLATE.replace(
+            '{% if field.help_text %}<div class="helptext">{{ field.help_text }}</div>{% endif %}',
+            '<div class="helptext">{{ field.help_text|truncatewords:3 }}</div>',
+        ): "help text of 'topic'",
         "{% for field, errors in fields %}": "TemplateSyntaxError",
         "": "not the text of a template",
     }

@@ -86,7 +86,15 @@ def test_ex1_rejects_wrong_book_titles():
             author.save()
         return list(author.books.values_list("title", flat=True))
 
+    def filters_on_missing_pk(author):
+        return sorted(Book.objects.filter(author_id=author.pk).values_list("title", flat=True))
+
+    def filters_on_author_pk(author):
+        return list(Book.objects.filter(author__pk=author.pk).values_list("title", flat=True))
+
     cases = {
+        filters_on_missing_pk: ["`author_id IS NULL`", "missing primary key"],
+        filters_on_author_pk: ["`author_id IS NULL`"],
         as_in_4_0: ["raised ValueError", "needs to have a primary key value"],
         catches_the_error: ["still queries `author.books`", "catching it hides"],
         related_filter: ["related filter", "RemovedInDjango50Warning"],
@@ -133,6 +141,17 @@ def test_ex1_rejects_wrong_add_books():
         if author.pk is None:
             author.save()
 
+    def unpacks_in_another_order(author, books):
+        if author.pk is None:
+            author.save()
+        for title, year, isbn in books:
+            Book.objects.create(title=title, isbn=isbn, published=year, author=author)
+
+    def always_saves(author, books):
+        author.save()
+        for title, isbn, year in books:
+            author.books.create(title=title, isbn=isbn, published=year)
+
     cases = {
         as_in_4_0: ["raised ValueError", 'needs to have a value for field "id"'],
         creates_books_first: ["raised ValueError", "save() prohibited"],
@@ -140,6 +159,8 @@ def test_ex1_rejects_wrong_add_books():
         saves_a_copy: ["still unsaved"],
         always_inserts: ["created another author"],
         forgets_books: ["the new author has the books []"],
+        unpacks_in_another_order: ["as (title, isbn, published)"],
+        always_saves: ["saved that author again", "overwrote a change"],
     }
     for answer, words in cases.items():
         assert_failed(check.ex1.evaluate(titles_by_pk, answer), *words)
@@ -203,6 +224,26 @@ def test_ex2_rejects_wrong_answers():
             lambda books, text: books.extra(where=["title LIKE %s"], params=[f"%{text}%"]),
             ["raw SQL"],
         ),
+        "starts with": (
+            lambda books, text: books.filter(title__istartswith=text),
+            ["search_titles(books, 'WIZARD') found []"],
+        ),
+        "ends with": (
+            lambda books, text: books.filter(title__iendswith=text),
+            ["search_titles(books, 'WIZARD') found []"],
+        ),
+        "strips the text": (
+            lambda books, text: books.filter(title__icontains=text.strip()),
+            ["search_titles(books, ' the') found", "expected ['Parable of the Sower']"],
+        ),
+        "titles, not books": (
+            lambda books, text: books.filter(title__icontains=text).values_list("title", flat=True),
+            ["QuerySet of str, not of Book objects"],
+        ),
+        "dicts, not books": (
+            lambda books, text: books.filter(title__icontains=text).values("title"),
+            ["QuerySet of dict"],
+        ),
     }
     for name, (answer, words) in cases.items():
         outcome = check.ex2.evaluate(answer)
@@ -217,6 +258,15 @@ def test_ex2_works_without_postgresql(monkeypatch):
     outcome = check.ex2.evaluate(CORRECT_SEARCHES["icontains"])
     assert outcome.status == PASS and "PostgreSQL is not available" in outcome.message, outcome.line
     assert_failed(check.ex2.evaluate(lambda books, text: books.filter(title__contains=text)), "`title__contains`")
+
+
+def test_ex2_rejects_a_search_that_ignores_its_queryset(monkeypatch):
+    monkeypatch.setattr(postgres, "start", lambda *args, **kwargs: None)
+    for answer in (
+        lambda books, text: Book.objects.filter(title__icontains=text),
+        lambda books, text: books.model.objects.filter(title__icontains=text),
+    ):
+        assert_failed(check.ex2.evaluate(answer), "given only the books published from 1975 on", "not `Book.objects`")
 
 
 @pytest.mark.skipif(postgres.unavailable_reason() is not None, reason="PostgreSQL cannot run here")
@@ -323,17 +373,63 @@ def test_ex3_rejects_wrong_answers_that_run():
         assert_failed(check.ex3.evaluate(answer), words)
 
 
-def test_ex3_reports_a_hung_run_within_its_time_limit(monkeypatch):
-    monkeypatch.setattr(check, "RUN_SECONDS", 8)
+def test_ex3_rejects_tests_that_pass_without_checking():
+    returns_early = check.STAFF_TESTS.replace(
+        "    def test_there_is_one_staff_author(self):\n",
+        '    def test_there_is_one_staff_author(self):\n        if "author" not in STAFF:\n            return\n',
+    ).replace(
+        "    def test_staff_can_write_books(self):\n",
+        '    def test_staff_can_write_books(self):\n        if "author" not in STAFF:\n            return\n',
+    )
+    swallows_its_failure = SETUP_TEST_DATA.replace(
+        "        self.assertEqual(self.staff.books.count(), 1)\n",
+        "        try:\n            self.assertEqual(self.staff.books.count(), 2)\n        except AssertionError:\n"
+        "            pass\n",
+    )
+    skips_itself = SETUP_TEST_DATA.replace(
+        '        Book.objects.create(title="House Rules"',
+        '        self.skipTest("later")\n        Book.objects.create(title="House Rules"',
+    )
+    cases = {
+        "passed without making a single assertion": returns_early,
+        "caught the AssertionError": swallows_its_failure,
+        "was skipped": skips_itself,
+    }
+    for words, answer in cases.items():
+        assert_failed(check.ex3.evaluate(answer), words)
+
+
+def test_ex3_reports_a_hung_run_from_evidence():
     kills_workers = (
         "import multiprocessing, os\n"
         "if multiprocessing.current_process().name != 'MainProcess':\n"
         "    os._exit(1)\n" + SETUP_TEST_DATA
     )
-    assert_failed(check.ex3.evaluate(kills_workers), "did not finish within 8 s", "hung")
+    outcome = assert_failed(check.ex3.evaluate(kills_workers), "hung", "the pool replaced them")
+    assert "time limit" not in outcome.message
 
 
-def test_ex3_leaves_no_process_behind():
+def test_ex3_reports_a_hung_run_within_its_time_limit(monkeypatch):
+    monkeypatch.setattr(check, "RUN_SECONDS", 8)
+    sleeps = SETUP_TEST_DATA.replace(
+        "from django.test import TestCase", "import time\n\nfrom django.test import TestCase"
+    ).replace("        Book.objects.create(title=", "        time.sleep(3600)\n        Book.objects.create(title=")
+    assert_failed(check.ex3.evaluate(sleeps), "did not finish within its time limit of 8 s", "hung")
+
+
+def test_ex3_cleans_up_when_the_check_is_stopped(monkeypatch):
+    from course import limits
+
+    sleeps = SETUP_TEST_DATA.replace(
+        "from django.test import TestCase", "import time\n\nfrom django.test import TestCase"
+    ).replace("        Book.objects.create(title=", "        time.sleep(3600)\n        Book.objects.create(title=")
+    with pytest.raises(limits.TimeLimitExceeded):
+        with limits.time_limit(4):
+            check.run_under_spawn(sleeps, timeout=60)
+    assert marked_processes() == []
+
+
+def marked_processes():
     left = []
     for process in psutil.process_iter():
         try:
@@ -341,4 +437,8 @@ def test_ex3_leaves_no_process_behind():
                 left.append(process.pid)
         except (psutil.Error, OSError):
             pass
-    assert left == []
+    return left
+
+
+def test_ex3_leaves_no_process_behind():
+    assert marked_processes() == []

@@ -23,6 +23,7 @@ from django.core import signing
 from django.core.management.utils import get_random_secret_key
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
+from django.utils.encoding import force_str
 
 from course.checking import Fail, call, exercise, expect
 from course.lesson05_tools import captured_logs, keys
@@ -105,6 +106,25 @@ class Signed:
         return dict(zip(KINDS, results))
 
 
+class SignedLink:
+    """A lighter bundle: a ``signing.dumps()`` link and a ``Signer`` value (both honour the fallbacks)."""
+
+    def __init__(self):
+        self.link = signing.dumps({"user": EMAIL}, salt=LINK_SALT)
+        self.value = signing.Signer(salt=COOKIE_SALT).sign(EMAIL)
+
+    def accepted(self):
+        try:
+            link_ok = signing.loads(self.link, salt=LINK_SALT) == {"user": EMAIL}
+        except signing.BadSignature:
+            link_ok = False
+        try:
+            value_ok = signing.Signer(salt=COOKIE_SALT).unsign(self.value) == EMAIL
+        except signing.BadSignature:
+            value_ok = False
+        return {"signed link": link_ok, "signed value": value_ok}
+
+
 def listed(names):
     return ", ".join(names)
 
@@ -150,10 +170,10 @@ def applied(result, name):
     return {"SECRET_KEY": secret, "SECRET_KEY_FALLBACKS": list(fallbacks)}
 
 
-def new_values_use(settings_dict, key, label, name):
+def new_values_use(settings_dict, key, label, name, bundle=Signed):
     """Values signed under ``settings_dict`` must validate with ``key`` alone."""
     with override_settings(**settings_dict):
-        fresh = Signed()
+        fresh = bundle()
     with keys(key):
         not_new = rejected(fresh)
     expect(
@@ -187,57 +207,107 @@ def ex1(start_rotation):
             "the new key is the one Django should sign with; the old one only needs to be accepted.",
         )
         new_values_use(rotation, new, "the new key", "start_rotation")
+        first = rotation["SECRET_KEY_FALLBACKS"][0]
+        expect(
+            force_str(first) == old,
+            "the old key is in SECRET_KEY_FALLBACKS but not first: the fallbacks are listed most recent first, "
+            "so expiring all but the most recent one would keep the wrong key and log everyone out.",
+            "put the old key at the beginning of SECRET_KEY_FALLBACKS, as the docs say.",
+        )
     return "old sessions, cookies, messages, tokens and links survive, and new ones use the new key."
 
 
-@exercise("5.2", "expire_old_keys")
-def ex2(expire_old_keys):
-    """``expire_old_keys(current, keep=0)`` keeps only the ``keep`` most recent fallbacks."""
-    current_key, recent, oldest = (get_random_secret_key() for _ in range(3))
-    current = {"SECRET_KEY": current_key, "SECRET_KEY_FALLBACKS": [recent, oldest]}
+def _ordered_keys():
+    """Three random keys as (low, middle, high): sorting them either way never gives the asked order."""
+    return sorted(get_random_secret_key() for _ in range(3))
+
+
+def _fallback_name(position, count):
+    name = f"SECRET_KEY_FALLBACKS[{position}]"
+    if position == 0:
+        return f"{name} (the most recent old key)"
+    if position == count - 1:
+        return f"{name} (the oldest key)"
+    return name
+
+
+def _expire_and_check(expire_old_keys, current_key, fallbacks, keep, pass_keep=True, bundle=Signed):
+    """Call ``expire_old_keys`` on fresh settings and check, with real signed values, what it kept."""
+    current = {"SECRET_KEY": current_key, "SECRET_KEY_FALLBACKS": list(fallbacks)}
     pristine = copy.deepcopy(current)
-    names = {recent: "SECRET_KEY_FALLBACKS[0] (the most recent old key)", oldest: "SECRET_KEY_FALLBACKS[1] (the oldest key)"}
-    with scratch():
-        for keep in (1, 0, 2):
-            result = call(expire_old_keys, current, keep)
-            expect(
-                current == pristine,
-                f"expire_old_keys(current, keep={keep}) changed the settings dict it was given.",
-                "build a new dict (and a new list) instead of changing the one passed in.",
-            )
-            after = applied(result, f"expire_old_keys(current, keep={keep})")
-            made = {}
-            for key in (current_key, recent, oldest):
-                with keys(key):
-                    made[key] = Signed()
-            with override_settings(**after):
-                lost = rejected(made[current_key])
+    shown = f"expire_old_keys(current, keep={keep})" if pass_keep else "expire_old_keys(current)"
+    label = f"keep={keep}" if pass_keep else "expire_old_keys(current), keep left at its default (0)"
+    result = call(expire_old_keys, current, keep=keep) if pass_keep else call(expire_old_keys, current)
+    expect(
+        current == pristine,
+        f"{shown} changed the settings dict it was given.",
+        "build a new dict (and a new list) instead of changing the one passed in.",
+    )
+    after = applied(result, shown)
+    made = {}
+    for key in (current_key, *fallbacks):
+        with keys(key):
+            made[key] = bundle()
+    with override_settings(**after):
+        lost = rejected(made[current_key])
+        expect(
+            not lost,
+            f"with {label}, values signed with the current SECRET_KEY were rejected: {listed(lost)}.",
+            "expiring old keys leaves SECRET_KEY as it is.",
+        )
+        for position, key in enumerate(fallbacks):
+            name = _fallback_name(position, len(fallbacks))
+            if position < keep:
+                lost = rejected(made[key])
                 expect(
                     not lost,
-                    f"with keep={keep}, values signed with the current SECRET_KEY were rejected: {listed(lost)}.",
-                    "expiring old keys leaves SECRET_KEY as it is.",
+                    f"with {label}, values signed with {name} were rejected, although that "
+                    f"key should be kept: {listed(lost)}.",
+                    "the most recent old keys come first in SECRET_KEY_FALLBACKS; remove old keys "
+                    "from the end of the list.",
                 )
-                for position, key in enumerate((recent, oldest)):
-                    if position < keep:
-                        lost = rejected(made[key])
-                        expect(
-                            not lost,
-                            f"with keep={keep}, values signed with {names[key]} were rejected, although that "
-                            f"key should be kept: {listed(lost)}.",
-                            "the most recent old keys come first in SECRET_KEY_FALLBACKS; remove old keys "
-                            "from the end of the list.",
-                        )
-                    else:
-                        kept = still_accepted(made[key])
-                        expect(
-                            not kept,
-                            f"with keep={keep}, values signed with {names[key]} were still accepted after "
-                            f"expiry: {listed(kept)}.",
-                            "an expired key must not stay in SECRET_KEY_FALLBACKS; keep only the first "
-                            "`keep` entries.",
-                        )
-            new_values_use(after, current_key, "the current key", f"expire_old_keys(current, keep={keep})")
-    return "values signed with expired keys are rejected; the current key and the kept ones still work."
+            else:
+                kept = still_accepted(made[key])
+                expect(
+                    not kept,
+                    f"with {label}, values signed with {name} were still accepted after "
+                    f"expiry: {listed(kept)}.",
+                    "an expired key must not stay in SECRET_KEY_FALLBACKS; keep only the first "
+                    "`keep` entries.",
+                )
+    expect(
+        result is not current and (
+            not isinstance(result, dict)
+            or result.get("SECRET_KEY_FALLBACKS") is not current["SECRET_KEY_FALLBACKS"]
+        ),
+        f"{shown} returned the settings it was given (or their list of fallbacks) instead of new ones: "
+        "changing the result would change the running settings.",
+        "build a new dict (and a new list) instead of returning the one passed in.",
+    )
+    new_values_use(after, current_key, "the current key", shown, bundle)
+    expect(
+        after["SECRET_KEY_FALLBACKS"] == list(fallbacks[:keep]),
+        f"{shown} kept the right keys, but not in their order (the most recent first): the next expiry "
+        "would then remove a recent key and keep an old one.",
+        "keep the first `keep` entries as they are, in the same order (a slice does that).",
+    )
+
+
+@exercise("5.2", "expire_old_keys", time_limit=45)
+def ex2(expire_old_keys):
+    """``expire_old_keys(current, keep=0)`` keeps only the ``keep`` most recent fallbacks."""
+    with scratch():
+        # Two fallbacks, the most recent one sorting after the oldest one.
+        low, middle, high = _ordered_keys()
+        for keep in (1, 0, 2):
+            _expire_and_check(expire_old_keys, middle, [high, low], keep)
+        _expire_and_check(expire_old_keys, middle, [high, low], 0, pass_keep=False, bundle=SignedLink)
+        # Three fallbacks in an order that neither sorting nor reversing gives back.
+        current_key = get_random_secret_key()
+        low, middle, high = _ordered_keys()
+        for keep in (1, 2, 3):
+            _expire_and_check(expire_old_keys, current_key, [middle, high, low], keep, bundle=SignedLink)
+    return "values signed with expired keys are rejected; the current key and the kept ones still work, in order."
 
 
 def _refuses(signer, value):
@@ -271,6 +341,16 @@ def ex3(make_unsubscribe_signer):
                 "sign and check with the same Signer settings.",
             ) from None
         expect(value == EMAIL, f"unsign() gave back {value!r}, not {EMAIL!r}.", "return the Signer itself, unchanged.")
+        tomorrow = call(make_unsubscribe_signer)
+        try:
+            value = call(tomorrow.unsign, link)
+        except signing.BadSignature:
+            raise Fail(
+                "a link signed by one make_unsubscribe_signer() signer was refused by the next one, made under "
+                "the same settings: every link in a sent newsletter would break when the site restarts.",
+                "give the signer a fixed salt (a constant string), not one that changes from call to call.",
+            ) from None
+        expect(value == EMAIL, f"unsign() gave back {value!r}, not {EMAIL!r}.", "return the Signer itself, unchanged.")
         reference = copy.copy(signer)
         reference.key, reference.fallback_keys = new, []
         expect(
@@ -288,6 +368,12 @@ def ex3(make_unsubscribe_signer):
             ("a plain Signer()", signing.Signer()),
             ("a plain TimestampSigner()", signing.TimestampSigner()),
             ("signing.dumps()'s TimestampSigner", signing.TimestampSigner(salt="django.core.signing")),
+            ("the lesson's share links (salt 'lesson05.share')", signing.TimestampSigner(salt="lesson05.share")),
+            ("the lesson's share links (salt 'lesson05.share')", signing.Signer(salt="lesson05.share")),
+            (
+                "the session store (salt 'django.contrib.sessions.SessionStore')",
+                signing.TimestampSigner(salt="django.contrib.sessions.SessionStore"),
+            ),
         ]
         for label, other in others:
             expect(

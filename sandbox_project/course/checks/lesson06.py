@@ -7,9 +7,13 @@ back to the original value. Nothing is compared as a string.
 """
 import json
 
+from bs4 import Comment
+
 from django import forms
 from django.http import HttpResponse
 from django.template import Context, Template
+from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 
 from course import data
@@ -23,6 +27,7 @@ from course.lesson06_forms import (
     body,
     duplicate_ids,
     group_legend,
+    label_text,
     labels_of,
     visible_controls,
 )
@@ -37,6 +42,25 @@ def words(text):
 
 def text_of(tag):
     return words(tag.get_text(" "))
+
+
+def shows(root, text, skip=("label", "legend")):
+    """True if an element (or a piece of text) under ``root`` reads exactly ``text``, outside labels and legends."""
+    want = words(text)
+    if not want:
+        return False
+
+    def outside(tag):
+        return tag.name not in skip and not any(parent.name in skip for parent in tag.parents)
+
+    if any(text_of(tag) == want and outside(tag) for tag in [root, *root.find_all(True)]):
+        return True
+    return any(words(piece) == want and outside(piece.parent) for piece in root.find_all(string=True))
+
+
+def label_names(label, field_label):
+    """True if the text of ``label`` is the field's label (with or without the ':' Django adds)."""
+    return label_text(label).rstrip(": ").strip() == words(field_label).rstrip(": ").strip()
 
 
 def named(root, name):
@@ -84,17 +108,38 @@ def first_problem(markup, where, only=None):
 
 SIGNUP_FIELDS = ("username", "email", "plan")
 SIGNUP_BAD_DATA = {"username": "", "email": "not-an-email", "plan": "gold"}
+SIGNUP_GOOD_DATA = {"username": "ada_l", "email": "ada@example.com", "plan": "pro"}
+
+
+DJANGO_DEFAULT_RENDERER = DjangoTemplates()
 
 
 def _render_page(form):
-    """``{{ form }}`` inside a page, and the deprecation warnings rendering it raised."""
+    """``{{ form }}`` inside a page, and the deprecation warnings rendering it raised.
+
+    A form whose class names no renderer of its own is rendered with Django's default renderer, whatever
+    the notebook did to ``FORM_RENDERER``: the form class has to choose the div layout itself.
+    """
+    if getattr(type(form), "default_renderer", None) is None:
+        form.renderer = DJANGO_DEFAULT_RENDERER
     with recorded() as lines:
         markup = call(PAGE.render, Context({"form": form}))
     return markup, lines
 
 
+def _project_renders_divs():
+    renderer = get_default_renderer()
+    return getattr(renderer, "form_template_name", "") == "django/forms/div.html"
+
+
 def _check_signup_markup(markup, lines, where):
     deprecated = [line for line in lines if "default.html" in line]
+    expect(
+        not (deprecated and _project_renders_divs()),
+        f"{where}: SignUpForm renders divs only because the project's form renderer was changed "
+        "(FORM_RENDERER, or the cached default renderer): with Django's default renderer it renders table rows.",
+        "leave FORM_RENDERER alone and choose the div template in the form class itself.",
+    )
     expect(
         not deprecated,
         f"{where}: `{{{{ form }}}}` still renders through the deprecated \"default.html\" template (table rows).",
@@ -149,14 +194,26 @@ def ex1(SignUpForm):
         "plan is not rendered as radio buttons.",
         "give the ChoiceField the `forms.RadioSelect` widget.",
     )
+    values = [tag.get("value") for tag in radios]
     expect(
-        sorted(tag.get("value") for tag in radios) == ["free", "pro"],
-        f"plan offers the values {sorted(tag.get('value') for tag in radios)}, expected ['free', 'pro'].",
+        sorted(values) == ["free", "pro"],
+        f"plan offers the values {sorted(values)}, expected ['free', 'pro'].",
         "use the choices `[('free', 'Free'), ('pro', 'Pro')]`.",
     )
     expect(
-        help_text in text_of(field_box(root, "username")),
-        "the help text of username is not shown in the username's <div>.",
+        values == ["free", "pro"],
+        f"plan offers its choices in the order {values}, expected ['free', 'pro'].",
+        "list the choices in the order asked: `[('free', 'Free'), ('pro', 'Pro')]`.",
+    )
+    shown = [" / ".join(label_text(label) for label in labels_of(root, tag)) for tag in radios]
+    expect(
+        shown == ["Free", "Pro"],
+        f"the radio buttons of plan are labelled {shown}, expected ['Free', 'Pro'].",
+        "the second item of each choice is its label: `('free', 'Free')`.",
+    )
+    expect(
+        shows(field_box(root, "username"), help_text),
+        "the help text of username is not shown in the username's <div> (its own text, not part of the label).",
         "the div template shows `help_text` next to the field: check the form's template.",
     )
 
@@ -170,13 +227,20 @@ def ex1(SignUpForm):
     markup, lines = _render_page(bound)
     root = _check_signup_markup(markup, lines, "the form with errors")
     for name in SIGNUP_FIELDS:
-        box_text = text_of(field_box(root, name))
         for message in bound.errors.get(name, []):
             expect(
-                words(message) in box_text,
+                shows(field_box(root, name), message),
                 f"the error {message!r} of {name!r} is not shown in that field's <div>.",
                 "errors belong next to their field, as the div template puts them.",
             )
+    good = call(SignUpForm, SIGNUP_GOOD_DATA)
+    call(good.is_valid)
+    refused = {name: list(good.errors[name]) for name in SIGNUP_FIELDS if name in good.errors}
+    expect(
+        not refused,
+        f"the form refused the valid data {SIGNUP_GOOD_DATA}: {refused}.",
+        "refuse invalid e-mail addresses only; accept a plain username, a valid address and either plan.",
+    )
     return "{{ form }} renders divs, with labels, help text, errors and a fieldset around the radio buttons."
 
 
@@ -184,7 +248,9 @@ def ex1(SignUpForm):
 
 INJECTED_SCRIPT = "alert(document.cookie)"
 EVIL_TITLE = f"</script><script>{INJECTED_SCRIPT}</script> & <b>Co</b>"
-EVIL_QUERY = "</script><img src=x onerror=alert(1)> & more"
+# In a <script>, "<!--<script>" makes the HTML parser ignore the next "</script>": escaping only "</" is not enough.
+COMMENT_TITLE = "<!--<script> Éloge de l'ombre"
+EVIL_QUERY = "</script><img src=x onerror=alert(1)> & « more »"
 JSON_TYPE = "application/json"
 
 
@@ -196,6 +262,9 @@ def _broke_out(root):
     """Evidence that injected markup became elements of the page (worst first)."""
     tags = root.find_all(True)
     for tag in tags:
+        if tag.name == "script" and "</script" in (tag.string or "").lower():
+            return "a <script> element that swallowed the markup after it (a '<!--<script>' in the data)"
+    for tag in tags:
         if tag.name == "script" and (tag.string or "").strip() == INJECTED_SCRIPT:
             return "a <script> element that calls alert()"
     for tag in tags:
@@ -205,6 +274,9 @@ def _broke_out(root):
     for tag in tags:
         if tag.name == "b" and tag.get_text() == "Co":
             return "a <b> element from a book title"
+    for comment in root.find_all(string=lambda text: isinstance(text, Comment)):
+        if "<script>" in comment:
+            return "an HTML comment opened by a book title ('<!--'), which hides the rest of the page"
     return None
 
 
@@ -225,12 +297,30 @@ def _response_text(response):
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         call(response.render)
     expect(
-        isinstance(response, HttpResponse),
+        isinstance(response, (HttpResponse, StreamingHttpResponse)),
         f"book_cards returned {type(response).__name__}, not an HttpResponse.",
         "return `HttpResponse(html)` (or a rendered template response).",
     )
     expect(response.status_code == 200, f"the page answered {response.status_code}.", "answer 200 with the page.")
-    return response.content.decode(response.charset or "utf-8")
+    media_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+    expect(
+        media_type == "text/html",
+        f"the page is sent as {media_type or 'no type'!r}, so a browser would not read it as HTML.",
+        "send it with the Content-Type text/html (HttpResponse's default; don't pass another content_type).",
+    )
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    try:
+        return content.decode(response.charset or "utf-8")
+    except UnicodeDecodeError:
+        raise Fail(
+            f"the page's bytes are not valid {response.charset}, the charset its Content-Type announces.",
+            "give HttpResponse the text (a str) and let it encode it.",
+        ) from None
+
+
+def _same_json(got, want):
+    """Equal as JSON documents: 1979 and 1979.0, or True and 1, are different values."""
+    return json.dumps(got, sort_keys=True) == json.dumps(want, sort_keys=True)
 
 
 @exercise("6.2", "book_cards")
@@ -241,6 +331,7 @@ def ex2(book_cards):
     try:
         author = Author.objects.get(name="Octavia E. Butler")
         Book.objects.create(title=EVIL_TITLE, author=author, isbn="9999999999999", published=2022)
+        Book.objects.create(title=COMMENT_TITLE, author=author, isbn="9999999999998", published=1987)
         for query in (EVIL_QUERY, None):
             params = {"q": query} if query is not None else {}
             request = RequestFactory().get("/cards/", params)
@@ -250,8 +341,8 @@ def ex2(book_cards):
             expect(
                 escaped is None,
                 f"the data broke out of its element: the page now contains {escaped}.",
-                "a '</script>' inside the data ends a <script> element: escape it (`json_script`), and "
-                "let the template escape text in HTML (no `|safe`).",
+                "a '</script>' or '<!--' inside the data changes where a <script> element ends: escape <, > "
+                "and & (`json_script` does), and let the template escape text in HTML (no `|safe`).",
             )
             for value, count in duplicate_ids(root).items():
                 raise Fail(
@@ -268,7 +359,7 @@ def ex2(book_cards):
             want = {"q": query if query is not None else ""}
             got = _json_of(search[0], 'in id="search-data"')
             expect(
-                got == want,
+                _same_json(got, want),
                 f"the search data parses to {got!r}, expected {want!r}.",
                 "pass `{'q': ...}` with the query string's value, unchanged.",
             )
@@ -296,7 +387,7 @@ def ex2(book_cards):
                 got = _json_of(scripts[0], f"of {book.title!r}")
                 want = {"title": book.title, "isbn": book.isbn, "published": book.published}
                 expect(
-                    got == want,
+                    _same_json(got, want),
                     f"the data of {book.title!r} parses to {got!r}, expected {want!r}.",
                     "pass a dict with title, isbn and published (a number).",
                 )
@@ -359,29 +450,48 @@ def _check_event_markup(form, markup, where):
         if bf.field.widget.use_fieldset:
             legend = group_legend(mine[0])
             expect(
-                legend is not None and legend in div.descendants and words(bf.label) in text_of(legend),
+                legend is not None and legend in div.descendants and label_names(legend, bf.label),
                 f"{where}: the radio buttons of {bf.name!r} are not in a <fieldset> inside the field's div "
                 "that starts with a <legend> naming the field.",
                 "for widgets with `use_fieldset`, write <fieldset>, then `{{ field.legend_tag }}`, then the widget.",
             )
         else:
+            tied = labels_of(root, mine[0])
             expect(
-                any(label in div.descendants for label in labels_of(root, mine[0])),
+                any(label in div.descendants for label in tied),
                 f"{where}: the label of {bf.name!r} is not inside its <div class=\"field\">.",
                 "put `{{ field.label_tag }}` inside the field's div.",
             )
+            expect(
+                any(label_names(label, bf.label) for label in tied),
+                f"{where}: the input of {bf.name!r} is tied to the label "
+                f"{' / '.join(label_text(label) for label in tied)!r}, which does not name the field "
+                f"({bf.label!r}).",
+                "use `{{ field.label_tag }}`: it writes the field's own label, tied to its input.",
+            )
         if bf.help_text:
             expect(
-                words(bf.help_text) in text_of(div),
+                shows(div, bf.help_text),
                 f"{where}: the help text of {bf.name!r} is missing from its div.",
                 "show `field.help_text` inside the field's div.",
             )
         for message in bf.errors:
             expect(
-                words(message) in text_of(div),
+                shows(div, message),
                 f"{where}: the error {message!r} of {bf.name!r} is not shown in its div.",
                 "the loop gives you each field's errors next to the field: output them inside its div.",
             )
+    order = [bf.html_name for bf in visible]
+    shown = []
+    for div in root.find_all("div", class_="field"):
+        names = [tag.get("name") for tag in visible_controls(div)]
+        if names and names[0] not in shown:
+            shown.append(names[0])
+    expect(
+        shown == order,
+        f"{where}: the fields come in the order {shown}, expected the form's order {order}.",
+        "loop over `fields`, which keeps the order in which the form declares them.",
+    )
     return root
 
 

@@ -17,14 +17,18 @@ import ast
 import contextlib
 import io
 import re
+import uuid
 
-from django.db import models
+import psutil
+
+from django.db import connection, models
 from django.db.models import QuerySet
 from django.db.models.expressions import Col
 from django.db.models.functions import Lower, Upper
 from django.db.models.lookups import Lookup
+from django.test.utils import CaptureQueriesContext
 
-from course import cells, data, deprecations, postgres
+from course import cells, data, deprecations, limits, postgres
 from course.checking import Fail, call, exercise, expect
 from course.processes import MANAGE_PY, run_python
 from library.models import Author, Book
@@ -40,6 +44,7 @@ PALMER_BOOKS = [
 ]
 LATHE = ("The Lathe of Heaven", "9780060512750", 1971)
 RELATED_FILTER_WARNING = "Passing unsaved model instances to related filters is deprecated."
+NULL_AUTHOR = re.compile(r'"author_id" IS NULL', re.IGNORECASE)
 
 
 @contextlib.contextmanager
@@ -126,12 +131,14 @@ def ex1(book_titles, add_books):
                 "return the titles of that author's books.",
             )
             newcomer = Author(name="Ada Palmer")
-            got = _call_reporting_value_error(
-                book_titles,
-                newcomer,
-                what="book_titles(an unsaved author)",
-                hint="an author that was never saved has no books: check for that before using `author.books`.",
-            )
+            with CaptureQueriesContext(connection) as queries:
+                got = _call_reporting_value_error(
+                    book_titles,
+                    newcomer,
+                    what="book_titles(an unsaved author)",
+                    hint="an author that was never saved has no books: check for that before using `author.books`.",
+                )
+            null_filter = any(NULL_AUTHOR.search(query["sql"]) for query in queries.captured_queries)
             got = _titles(got, "book_titles(an unsaved author)")
             expect(
                 got == [],
@@ -139,6 +146,12 @@ def ex1(book_titles, add_books):
                 "an author that was never saved has no books.",
             )
         _check_unsaved_usage(touched, warned, "book_titles")
+        expect(
+            not null_filter,
+            "book_titles(an unsaved author) filters books on the author's missing primary key (None): the "
+            "query becomes `author_id IS NULL`, which matches books without an author, not this author's.",
+            "an author that was never saved has no books: return [] without asking the database.",
+        )
         expect(
             newcomer.pk is None,
             "book_titles saved the author it was given.",
@@ -190,8 +203,17 @@ def ex1(book_titles, add_books):
             f"after add_books, the new author has the books {got}, expected {want}.",
             "create one book per (title, isbn, year) tuple, with the author set.",
         )
+        got = sorted(Book.objects.filter(author=newcomer).values_list("title", "isbn", "published"))
+        expect(
+            got == sorted(PALMER_BOOKS),
+            f"after add_books, the new author's books are {[tuple(book) for book in got]}, expected "
+            f"{sorted(PALMER_BOOKS)} as (title, isbn, published).",
+            "each tuple is (title, isbn, year), in that order: unpack it in that order.",
+        )
         le_guin = Author.objects.get(name="Ursula K. Le Guin")
         authors_before = Author.objects.count()
+        # Someone else edits the author after this object was loaded: saving it again would undo that.
+        Author.objects.filter(pk=le_guin.pk).update(born=le_guin.born + 1)
         with unsaved_manager_calls() as touched, deprecations.recorded() as warned:
             call(add_books, le_guin, [LATHE])
         _check_unsaved_usage(touched, warned, "add_books")
@@ -199,6 +221,12 @@ def ex1(book_titles, add_books):
             Author.objects.count() == authors_before,
             "add_books(a saved author, ...) created another author.",
             "save the author only when it is new (its pk is None).",
+        )
+        expect(
+            Author.objects.get(pk=le_guin.pk).born == le_guin.born + 1,
+            "add_books(a saved author, ...) saved that author again, which overwrote a change made in the "
+            "database since the object was loaded.",
+            "save the author only when it is new (its pk is None); a saved author needs no save to get books.",
         )
         got = sorted(Book.objects.filter(author=le_guin).values_list("title", flat=True))
         want = sorted(LE_GUIN_TITLES + [LATHE[0]])
@@ -219,10 +247,13 @@ def ex1(book_titles, add_books):
 SEARCHES = [
     ("WIZARD", ["A Wizard of Earthsea"]),
     ("the", ["Parable of the Sower", "The Dispossessed"]),
+    (" the", ["Parable of the Sower"]),  # the space is part of the text: "The Dispossessed" starts with it
     ("CiTiEs", ["Invisible Cities"]),
     ("%", []),
     (".", []),
 ]
+# A narrower queryset: the search must filter the one it is given, not all the books.
+NARROW = ("published__gte", 1975)
 INSENSITIVE = {"iexact", "icontains", "istartswith", "iendswith", "iregex"}
 SENSITIVE = {"exact", "contains", "startswith", "endswith", "regex", "in"}
 
@@ -317,7 +348,15 @@ def _search(function, books, text):
         f"search_titles returned a queryset of {result.model.__name__}, not of the model it was given.",
         "start from the `books` argument.",
     )
-    return sorted(result.values_list("title", flat=True)), result
+    found = list(result)
+    strangers = [item for item in found if not isinstance(item, books.model)]
+    if strangers:
+        raise Fail(
+            f"search_titles(books, {text!r}) returned a QuerySet of {type(strangers[0]).__name__}, not of "
+            f"{books.model.__name__} objects.",
+            "return the filtered queryset itself, without `values()` or `values_list()`.",
+        )
+    return sorted(item.title for item in found), result
 
 
 def _postgres_alias():
@@ -349,6 +388,7 @@ def ex2(search_titles):
             )
         alias = _postgres_alias()
         if alias is None:
+            _search_narrow(search_titles)
             return "the lookups ignore case on every database (checked on SQLite; PostgreSQL is not available here)."
         model = search_model()
         cells.table(model, using=alias)
@@ -363,9 +403,26 @@ def ex2(search_titles):
                 )
         finally:
             cells.drop_table(model, using=alias)
+        _search_narrow(search_titles)
     finally:
         data.seed()
     return "the search ignores case on SQLite and PostgreSQL alike."
+
+
+def _search_narrow(search_titles):
+    """The search must filter the queryset it is given, which may already be filtered."""
+    field, value = NARROW
+    narrow = Book.objects.filter(**{field: value})
+    allowed = set(narrow.values_list("title", flat=True))
+    for text, want in SEARCHES[:3]:
+        want = [title for title in want if title in allowed]
+        got, _ = _search(search_titles, narrow, text)
+        expect(
+            got == want,
+            f"given only the books published from {value} on, search_titles(books, {text!r}) found {got}, "
+            f"expected {want}.",
+            "filter the `books` queryset you were given (it may already be filtered), not `Book.objects`.",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,10 +482,44 @@ if __name__ == "__main__":
 '''
 
 CHECK_RUNNER = '''\
+import functools
 import multiprocessing
+import os
+import signal
+import threading
+import time
 import unittest
 
+from django.test import runner
 from django.test.runner import DiscoverRunner
+
+
+def _recording(method):
+    # Record, in the process that runs the test, each assertion it makes (outermost calls only).
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        depth = getattr(self, "_check_depth", 0)
+        self._check_depth = depth + 1
+        outcome = "failed"
+        try:
+            result = method(self, *args, **kwargs)
+            outcome = "ok"
+            return result
+        finally:
+            self._check_depth = depth
+            if depth == 0:
+                spawned = multiprocessing.parent_process() is not None
+                where = multiprocessing.get_start_method() if spawned else "parent"
+                print(f"\\nCHECK assert {self._testMethodName} {outcome} {where} {os.getpid()}", flush=True)
+
+    return wrapper
+
+
+for _name in dir(unittest.TestCase):
+    if _name.startswith(("assert", "fail")) and not _name.startswith("failureException"):
+        _method = getattr(unittest.TestCase, _name)
+        if callable(_method):
+            setattr(unittest.TestCase, _name, _recording(_method))
 
 
 class RecordingResult(unittest.TextTestResult):
@@ -438,7 +529,8 @@ class RecordingResult(unittest.TextTestResult):
 
 
 def name(test):
-    return test.id().rsplit(".", 1)[-1]
+    method = getattr(test, "_testMethodName", None)
+    return method or str(test.id()).replace(" ", "")
 
 
 def last_line(text):
@@ -446,12 +538,44 @@ def last_line(text):
     return lines[-1].strip() if lines else ""
 
 
+def init_worker(*args):
+    runner._init_worker(*args)  # importing this module in the worker also installs the recording
+
+
+class RecordingSuite(runner.ParallelTestSuite):
+    init_worker = init_worker
+
+
+def stop_everything():
+    if hasattr(os, "killpg"):
+        os.killpg(os.getpgrp(), signal.SIGKILL)  # this run, workers included (run_python made it a group)
+    for child in multiprocessing.active_children():
+        child.kill()
+    os._exit(3)
+
+
+def watch_the_pool(places):
+    # Evidence of a hang: the pool replaced a dead worker. Django 4.1 never gets a lost test back, and a
+    # replacement dies as its predecessor did, so such a run can never finish: report it and stop it.
+    seen = set()
+    while True:
+        seen.update(p.pid for p in multiprocessing.active_children() if "PoolWorker" in p.name)
+        if len(seen) > places:
+            print(f"\\nCHECK replaced {len(seen) - places}", flush=True)
+            stop_everything()
+        time.sleep(0.02)
+
+
 class Runner(DiscoverRunner):
+    parallel_test_suite = RecordingSuite
+
     def get_resultclass(self):
         return RecordingResult
 
     def run_suite(self, suite, **kwargs):
         print(f"CHECK start {multiprocessing.get_start_method()} {self.parallel}", flush=True)
+        if self.parallel > 1:
+            threading.Thread(target=watch_the_pool, args=(self.parallel,), daemon=True).start()
         result = super().run_suite(suite, **kwargs)
         for test in getattr(result, "passed", []):
             print("CHECK passed", name(test))
@@ -469,22 +593,49 @@ class Runner(DiscoverRunner):
 
 
 def run_under_spawn(source, timeout=None):
-    """Run ``source`` as ``test_staff.py`` with ``manage.py test --parallel 2`` under spawn."""
+    """Run ``source`` as ``test_staff.py`` with ``manage.py test --parallel 2`` under spawn.
+
+    The run has a time limit of its own (``RUN_SECONDS``); whatever stops it (that limit, the check's
+    limit, Kernel → Interrupt), no process of the run is left running afterwards.
+    """
     timeout = timeout or RUN_SECONDS
-    return run_python(
-        [
-            "spawn.py", MANAGE_PY, "test", "test_staff",
-            "--parallel", "2", "--noinput", "--testrunner", "check_runner.Runner",
-        ],
-        timeout=timeout,
-        env={"DJANGO_SETTINGS_MODULE": "check_settings", "COURSE_RUN": CHECK_MARKER},
-        files={
-            "spawn.py": SPAWN_PY,
-            "check_runner.py": CHECK_RUNNER,
-            "check_settings.py": CHECK_SETTINGS,
-            "test_staff.py": source,
-        },
-    )
+    run_id = uuid.uuid4().hex
+    try:
+        return run_python(
+            [
+                "spawn.py", MANAGE_PY, "test", "test_staff",
+                "--parallel", "2", "--noinput", "--testrunner", "check_runner.Runner",
+            ],
+            timeout=timeout,
+            env={"DJANGO_SETTINGS_MODULE": "check_settings", "COURSE_RUN": CHECK_MARKER, "COURSE_RUN_ID": run_id},
+            files={
+                "spawn.py": SPAWN_PY,
+                "check_runner.py": CHECK_RUNNER,
+                "check_settings.py": CHECK_SETTINGS,
+                "test_staff.py": source,
+            },
+        )
+    except BaseException as error:
+        if isinstance(limits.as_time_limit(error), limits.TimeLimitExceeded):
+            limits.disarm()  # the limit has done its work: let the clean-up below run undisturbed
+        stop_processes("COURSE_RUN_ID", run_id)
+        raise
+
+
+def stop_processes(variable, value):
+    """Kill every process whose environment sets ``variable`` to ``value``; return their number."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get(variable) == value:
+                found.append(process)
+        except (psutil.Error, OSError):  # processes of other users, or already gone
+            pass
+    for process in found:
+        with contextlib.suppress(psutil.Error, OSError):
+            process.kill()
+    psutil.wait_procs(found, timeout=5)
+    return len(found)
 
 
 def _static_problems(source):
@@ -520,6 +671,12 @@ def _static_problems(source):
         )
 
 
+def _error_lines(output):
+    """The lines of a run's output that name an exception (``ValueError: ...``), last one last."""
+    pattern = re.compile(r"^[\w.]*(Error|Exception|Exit|Configured)\b:")
+    return [line.strip() for line in output.splitlines() if pattern.match(line.strip())]
+
+
 def _records(output, kind):
     return [line.split(" ", 3)[2:] for line in output.splitlines() if line.startswith(f"CHECK {kind} ")]
 
@@ -535,15 +692,24 @@ def ex3(spawn_safe_staff_tests):
     )
     _static_problems(source)
     run = run_under_spawn(source)
+    replaced = re.search(r"^CHECK replaced (\d+)", run.output, re.M)
+    if replaced:
+        errors = _error_lines(run.output)
+        raise Fail(
+            "the test run hung: spawned workers died"
+            + (f" ({errors[-1]})" if errors else "")
+            + " and the pool replaced them, so their tests could never finish (the check stopped the run).",
+            "every worker imports the module afresh: it must import and set up without the parent's help.",
+        )
     expect(
         not run.timed_out,
-        f"the test run did not finish within {RUN_SECONDS} s: spawned workers kept failing and being "
-        "replaced, so the run hung.",
-        "every worker imports the module afresh: it must import and set up without the parent's help.",
+        f"the test run did not finish within its time limit of {RUN_SECONDS} s, so the check stopped it: "
+        "something in the module waits or loops, and the run hung.",
+        "run the module's tests yourself (`check.run_under_spawn(source).output`) to see where it stops.",
     )
     started = re.search(r"^CHECK start (\w+) (\d+)$", run.output, re.M)
     if not started:
-        errors = [line for line in run.output.splitlines() if re.match(r"^\w+(Error|Exception|Exit)\b", line)]
+        errors = _error_lines(run.output)
         raise Fail(
             f"the test run stopped before running any test ({errors[-1] if errors else 'no error shown'}).",
             "run the module's code in a cell to find the error.",
@@ -593,6 +759,26 @@ def ex3(spawn_safe_staff_tests):
         f"the tests ran in {workers} process: --parallel needs at least two TestCase classes to use two workers.",
         "keep the two test classes separate, so that each worker gets one.",
     )
+    asserted = {}  # test name -> [(outcome, where the assertion ran)]
+    for test, outcome, where in re.findall(r"CHECK assert (\S+) (ok|failed) ([a-z]+) \d+", run.output):
+        asserted.setdefault(test, []).append((outcome, where))
+    for test in REQUIRED_TESTS:
+        made = asserted.get(test, [])
+        expect(
+            made,
+            f"{test} passed without making a single assertion: it returned (or skipped its checks) before them.",
+            "a test that checks nothing always passes: let every assertion run, under spawn too.",
+        )
+        expect(
+            all(outcome == "ok" for outcome, _ in made),
+            f"an assertion of {test} failed, but the test caught the AssertionError and passed anyway.",
+            "don't wrap assertions in try/except: let a failing assertion fail the test.",
+        )
+        expect(
+            all(where == "spawn" for _, where in made),
+            f"{test} ran in the main process, not in a spawned worker.",
+            "keep `--parallel` working: two test classes, no change to the runner or the start method.",
+        )
     expect(
         run.returncode == 0,
         f"the test run ended with exit status {run.returncode}.",

@@ -84,6 +84,12 @@ def run_python(args, *, timeout=60, env=None, cwd=None, files=None):
         timed_out = True
         _kill_group(process)
         output, _ = process.communicate()
+    except BaseException:  # a check's time limit, Ctrl-C: the child and its directory go too
+        _kill_group(process)
+        process.communicate()
+        if not cwd:
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise
     leftovers = sorted(
         str(path.relative_to(workdir))
         for path in set(workdir.rglob("*")) - before - written

@@ -55,8 +55,8 @@ def warn_if_python_unsupported(version_info=None):
     shown = ".".join(map(str, version))
     warnings.warn(
         f"Python {shown} is outside Django 4.1's supported 3.8-3.11; most lessons still run, "
-        "but known breakage exists (EmailMessage.as_string() fails on non-ASCII mail): "
-        "use a Python 3.11 environment for the course.",
+        "but known breakage exists (EmailMessage.as_string() fails on non-ASCII mail, as on 3.11.9+): "
+        "make the course's environment with Python 3.11 (3.11.8 or earlier for as_string()).",
         UnsupportedPythonWarning,
         stacklevel=3,
     )

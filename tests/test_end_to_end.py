@@ -1,13 +1,14 @@
 """The course as learners and teachers use it: re-run, read-only, exercises untouched.
 
 Every lesson and solution notebook runs twice in one kernel (Run All twice), and every
-exercise notebook once, as shipped: each of its checks must report "not attempted yet".
+exercise notebook once, as shipped: each of its checks must print one line with the verdict "NOT ATTEMPTED".
 All run from a read-only copy of the course, with the kernel started in another working
 directory. Nothing may be written into the copy, and no process, listening port or
 temporary directory started by a lesson may outlive its kernel.
 """
 import hashlib
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -89,13 +90,25 @@ def marked_processes(marker):
     return found
 
 
+def command_line(process):
+    """A process's first words; None once it has exited (a zombie waiting to be reaped has exited too)."""
+    try:
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return None
+        return " ".join(process.cmdline()[:3])
+    except psutil.Error:  # gone meanwhile, or a zombie
+        return None
+
+
 def leftovers(marker, temp):
     """What the kernel of this run (and anything it started) left behind."""
-    processes = marked_processes(marker)
-    pids = {process.pid for process in processes}
-    listening = [c for c in psutil.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN and c.pid in pids]
+    processes = {process.pid: command_line(process) for process in marked_processes(marker)}
+    processes = {pid: words for pid, words in processes.items() if words is not None}
+    listening = [
+        c for c in psutil.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN and c.pid in processes
+    ]
     return {
-        "processes": [" ".join(process.cmdline()[:3]) for process in processes],
+        "processes": list(processes.values()),
         "listening sockets": listening,
         "temporary files": sorted(str(path.relative_to(temp)) for path in temp.iterdir()),
     }
@@ -127,14 +140,31 @@ def test_runs_from_a_read_only_copy_and_leaves_nothing_behind(read_only_course, 
         assert_every_check_says_not_attempted(nb, relative)
 
 
-def assert_every_check_says_not_attempted(nb, relative):
-    verdicts = [
+CHECK_CELL = re.compile(r"^check\.ex\d+\(.*\)$")
+CHECK_LINE = re.compile(r"^(✅|❌|⏳) (PASSED|FAILED|NOT ATTEMPTED) · Exercise [0-9]+\.[0-9]+: \S")
+
+
+def check_lines(cell):
+    """The lines of a cell's output that are a check's verdict (symbol first, or `· Exercise N.M:`)."""
+    return [
         line
-        for cell in nb.cells
-        if cell.cell_type == "code"
         for line in output_lines(cell)
-        if line[:1] in {"✅", "❌", "⏳"}
+        if line[:1] in {"✅", "❌", "⏳"} or re.search(r"(PASSED|FAILED|NOT ATTEMPTED) · Exercise ", line)
     ]
-    assert verdicts, f"{relative} ran no check"
-    wrong = [line for line in verdicts if "not attempted yet" not in line]
-    assert not wrong, f"{relative}: {wrong}"
+
+
+def assert_every_check_says_not_attempted(nb, relative):
+    """As shipped, each check cell prints exactly one line, and every check line's verdict is NOT ATTEMPTED."""
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    checks = [cell for cell in code if CHECK_CELL.match(cell.source.strip())]
+    assert checks, f"{relative} has no check cell (`check.exN()`)"
+    for cell in checks:
+        lines = check_lines(cell)
+        shown = output_lines(cell)
+        assert len(lines) == 1, f"{relative}: `{cell.source.strip()}` printed {len(lines)} check lines: {shown}"
+    for cell in code:
+        for line in check_lines(cell):
+            match = CHECK_LINE.match(line)
+            assert match, f"{relative}: `{cell.source.strip()}` printed a line not in the check format: {line!r}"
+            assert match.group(1, 2) == ("⏳", "NOT ATTEMPTED"), f"{relative}: `{cell.source.strip()}` says {line!r}"
+            assert "PASSED" not in line and "FAILED" not in line, f"{relative}: `{cell.source.strip()}` says {line!r}"

@@ -12,12 +12,54 @@ import os
 
 import pytest
 
-RAISE_ENV = "COURSE_CHECKS_RAISE"  # course.checking.RAISE_ENV; read by the kernels nbval starts
+RAISE_ENV = "COURSE_CHECKS_RAISE"  # course.checks.framework.RAISE_ENV; read by the kernels nbval starts
+
+
+KINDS = ("kernel", "browser", "postgres", "load", "hub", "subprocess")  # each makes a test `slow`
+BY_FILE = {  # what a test module needs, where its tests don't say so themselves
+    "tests/notebooks/": ("kernel",),
+    "tests/notebooks/test_browser.py": ("browser",),
+    "tests/notebooks/test_hub.py": ("hub",),
+    "tests/site/": ("subprocess",),
+    "tests/unit/test_preflight.py": ("kernel", "subprocess"),
+    "tests/checks/test_lesson07_checks.py": ("subprocess",),
+}
 
 
 def pytest_configure(config):
     if getattr(config.option, "nbval_lax", False):
         os.environ[RAISE_ENV] = "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test with what it needs (``kernel``, ``postgres``, …) and as ``slow`` if it needs anything.
+
+    The fast loop, ``python -m pytest -m "not slow"``, runs the rest: the sandbox's, the check framework's,
+    the tools' and every exercise check's tests that need no kernel, browser, PostgreSQL or child process.
+    """
+    import inspect
+
+    root = config.rootpath
+    for item in items:
+        path = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        kinds = set()
+        if item.path.suffix == ".ipynb":
+            kinds.add("kernel")
+        for prefix, needs in BY_FILE.items():
+            if path == prefix or (prefix.endswith("/") and path.startswith(prefix)):
+                kinds.update(needs)
+        function = getattr(item, "function", None)
+        if function is not None and path.startswith("tests/"):
+            try:
+                source = inspect.getsource(function)
+            except (OSError, TypeError):
+                source = ""
+            if "postgres_or_skip(" in source or "postgres.start(" in source:
+                kinds.add("postgres")
+        for kind in kinds:
+            item.add_marker(kind)
+        if kinds or any(item.get_closest_marker(kind) for kind in KINDS):
+            item.add_marker("slow")
 
 
 @pytest.hookimpl(tryfirst=True)

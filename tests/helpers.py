@@ -4,7 +4,7 @@ import os
 import pytest
 
 from course import postgres
-from course.checking import FAIL
+from course.checks.framework import FAIL
 
 
 def assert_failed(outcome, *words):

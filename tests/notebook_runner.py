@@ -1,16 +1,12 @@
 """Execute notebooks in a fresh kernel from the tests (nbclient, this interpreter)."""
 import copy
-import sys
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+from tools import layout, notebook_io
 
-import notebooks  # noqa: E402  (tools/notebooks.py)
-
-CELL_TIMEOUT = 120
+ROOT = layout.ROOT
 
 
 def execute(path, *, cwd=None, times=1, env=None):
@@ -22,7 +18,7 @@ def execute(path, *, cwd=None, times=1, env=None):
     original = nbformat.read(str(path), as_version=4)
     nb = nbformat.v4.new_notebook(metadata=original.metadata)
     nb.cells = [copy.deepcopy(cell) for _ in range(times) for cell in original.cells]
-    notebooks.execute(nb, cwd or Path(path).parent, timeout=CELL_TIMEOUT, env=env)
+    notebook_io.execute(nb, cwd or Path(path).parent, env=env)
     nb.cells = nb.cells[-len(original.cells):] if original.cells else []
     return nb
 

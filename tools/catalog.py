@@ -6,7 +6,7 @@ cell of every notebook, the previous / map / next links, the course map in
 """
 from dataclasses import dataclass
 
-RELEASE_NOTES = "https://docs.djangoproject.com/en/4.1/releases/4.1/"
+__all__ = ["Lesson", "LESSONS", "lesson_for"]
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,6 @@ class Lesson:
     exercising: int  # minutes for the exercises
     objectives: tuple
     prerequisites: str
-    change: str = ""  # anchor of the change in the 4.1 release notes
 
     @property
     def minutes(self):
@@ -185,3 +184,11 @@ LESSONS = (
     ),
 )
 
+
+
+def lesson_for(path):
+    """The catalog entry of a notebook path (any of the three kinds), or None."""
+    from pathlib import Path
+
+    number = Path(path).name[:2]
+    return next((lesson for lesson in LESSONS if lesson.number == number), None)

@@ -1,7 +1,4 @@
-"""Write the course's navigation from the catalog (tools/catalog.py).
-
-    python tools/navigation.py           # update every notebook and the README
-    python tools/navigation.py --check   # exit 1 if anything is out of date
+"""The course's navigation, from the catalog (tools/catalog.py).
 
 It owns three kinds of Markdown cells, recognised by their tags:
 
@@ -12,19 +9,17 @@ It owns three kinds of Markdown cells, recognised by their tags:
   exercise and solution notebook.
 
 and the lesson table of the README, between ``<!-- course-map -->`` markers. Exercise
-notebooks get theirs when ``tools/make_exercises.py`` generates them. Only Markdown
-cells change, so stored outputs stay valid.
+notebooks get theirs when ``tools/exercises.py`` generates them. Only Markdown
+cells change, so stored outputs stay valid. ``python -m tools build`` writes it all.
 """
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from . import catalog, layout, notebook_io
 
-import catalog  # noqa: E402
-import notebooks  # noqa: E402
+__all__ = ["decorate", "planned", "header_text", "map_text", "readme_text"]
 
 MAP = catalog.LESSONS[0].lesson  # notebooks/00_start_here.ipynb
 OWNED = ("course-header", "course-nav")
@@ -101,7 +96,8 @@ def header_text(lesson, kind):
     else:
         lines += [
             f"**Time:** {lesson.exercising} minutes. Replace `# YOUR CODE HERE` and the line below it with your code, "
-            "run the cell, then run the check below it: ✅ passed, ❌ what went wrong and a hint, ⏳ not attempted yet. "
+            "run the cell, then run the check below it, `check.exN()`: it prints ✅ PASSED, ❌ FAILED with what went "
+            "wrong and a hint, or ⏳ NOT ATTEMPTED. "
             "Open a **Hint** before you reach for the solutions."
         ]
         if kind == "solutions":
@@ -142,9 +138,9 @@ def decorate(nb, lesson, kind):
     """Put the generated header first and the nav last (replacing earlier ones)."""
     if lesson is None:  # not in the catalog (yet): leave the notebook as it is
         return nb
-    cells = [cell for cell in nb.cells if not notebooks.tags(cell) & set(OWNED)]
+    cells = [cell for cell in nb.cells if not notebook_io.tags(cell) & set(OWNED)]
     for cell in cells:
-        if "course-map" in notebooks.tags(cell):
+        if "course-map" in notebook_io.tags(cell):
             cell.source = map_text(path_of(lesson, kind))
     header = markdown_cell(header_text(lesson, kind), "course-header")
     nav = markdown_cell(nav_text(lesson, kind), "course-nav")
@@ -166,39 +162,7 @@ def planned():
         for kind in ("lesson", "solutions"):
             if kind == "solutions" and not lesson.exercising:
                 continue
-            path = notebooks.ROOT / path_of(lesson, kind)
+            path = layout.ROOT / path_of(lesson, kind)
             if path.exists():
-                yield path, notebooks.dumps(decorate(notebooks.read(path), lesson, kind))
-    readme = notebooks.ROOT / "README.md"
-    yield readme, readme_text(readme.read_text(encoding="utf-8"))
-
-
-def lesson_for(path):
-    """The catalog entry of a notebook path (any of the three kinds)."""
-    number = Path(path).name[:2]
-    return next((lesson for lesson in catalog.LESSONS if lesson.number == number), None)
-
-
-def main(argv):
-    check = "--check" in argv
-    stale = []
-    for path, text in planned():
-        if path.read_text(encoding="utf-8") == text:
-            continue
-        if check:
-            stale.append(str(path.relative_to(notebooks.ROOT)))
-        else:
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(notebooks.ROOT)}")
-    if check and stale:
-        print("Navigation is out of date; run `python tools/navigation.py`:\n  " + "\n  ".join(stale))
-        return 1
-    if not check:
-        import make_exercises
-
-        return make_exercises.main([])
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+                yield path, notebook_io.dumps(decorate(notebook_io.read(path), lesson, kind))
+    yield layout.README, readme_text(layout.README.read_text(encoding="utf-8"))

@@ -1,6 +1,6 @@
 """Build an nbgrader course directory from the solution notebooks.
 
-    python -m tools.nbgrader_course DIR [NN ...]     # e.g. ... /srv/django41-grading 00 05
+    python -m tools nbgrader DIR [NN ...]     # e.g. python -m tools nbgrader ~/grading 00 05
 
 For each lesson, ``DIR/source/NN_topic/NN_topic.ipynb`` is the solution notebook
 as nbgrader expects an instructor's version:
@@ -18,13 +18,14 @@ Then ``nbgrader generate_assignment``, ``release_assignment``, students'
 work as nbgrader documents (docs/TEACHING.md walks through them).
 """
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = ROOT / "solutions"
+from . import catalog, layout, navigation
+
+__all__ = ["build", "instructor_notebook"]
+SOLUTIONS = layout.SOLUTIONS
 CHECK_CELL = re.compile(r"^check\.ex(\d+)\(\)\s*$")
 BEGIN = "### BEGIN SOLUTION"
 SCHEMA = 3
@@ -74,10 +75,6 @@ def instructor_notebook(solution_path):
         tags = set(cell.metadata.get("tags", []))
         if "solution-only" in tags:
             continue
-        if "course-header" in tags or "course-nav" in tags:
-            cell.source = cell.source.replace("_solutions.ipynb", "_exercises.ipynb").replace(
-                "*This is the solutions notebook; the exercise notebook is generated from it.*", ""
-            ).replace(": solutions\n", ": exercises\n", 1)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
@@ -86,7 +83,7 @@ def instructor_notebook(solution_path):
             cell.metadata["nbgrader"] = grading
         cells.append(cell)
     nb.cells = cells
-    return nb
+    return navigation.decorate(nb, catalog.lesson_for(solution_path), "exercises")
 
 
 def build(directory, numbers=None, course_id="django41"):
@@ -105,16 +102,3 @@ def build(directory, numbers=None, course_id="django41"):
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(instructor_notebook(solution), str(target))
     return directory
-
-
-def main(argv):
-    if not argv:
-        print(__doc__.strip().splitlines()[2].strip())
-        return 2
-    path = build(argv[0], set(argv[1:]) or None)
-    print(f"nbgrader course written to {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -5,20 +5,30 @@ The first code cell of every notebook is::
     from course import boot; boot()
 
 which gives the kernel a complete Django 4.1.13 (ORM, auth, sessions, admin,
-templates, test clients) on an in-memory database. The modules:
+templates, test clients) on an in-memory database. The notebook-facing modules:
 
 ``course.boot``         configures Django, the shared in-memory database, migrations
-``course.versions``     the Django and Python versions the course supports
+``course.versions``     the Django and Python versions the course supports, one-sentence setup errors
 ``course.deprecations`` shows Django's deprecation warnings as one stable line
+``course.errors``       short tracebacks in cells: the learner's lines and the exception
 ``course.loops``        async helpers: ``run()`` a coroutine from plain code, ``async_safety()``
-``course.cells``        models and views defined in cells: ``table()``, ``mount()``
+``course.limits``       time limits for the learner's code inside a check
+``course.cells``        models, views and templates defined in cells: ``table()``, ``mount()``, ``template()``
 ``course.data``         the sample library (authors, books, members, loans)
-``course.checking``     the exercise checks' machinery
-``course.checks``       one module of checks per lesson
+``course.databases``    add a database to the running sandbox
 ``course.servers``      a real ASGI server on 127.0.0.1, always shut down
-``course.postgres``     an embedded PostgreSQL server, started on demand
-``course.processes``    ``manage.py`` commands in a subprocess, with a time limit
+``course.processes``    ``manage.py`` and Python in a child process, with a time limit
 ``course.html``         parse and display rendered HTML
+``course.logs``         keep Django's log lines out of a notebook
+``course.preflight``    ``python -m course.preflight``: is this machine ready for the course?
+
+and the packages:
+
+``course.checks``       the check framework (``checks.framework``) and one module of checks per lesson
+``course.lessons``      lesson-specific helpers, ``lessons.lessonNN``
+``course.postgres``     an embedded PostgreSQL server, started on demand, and its watchdog
+``course.sandbox``      the Django plumbing no notebook imports: settings, URLconf, router, the
+                        async-safety rule, cell templates, the playground app and its migrations
 """
 import sys
 

@@ -4,9 +4,11 @@ Django breaks inside a Jupyter kernel in three ways, and ``boot()`` removes each
 
 1. Every cell runs inside the kernel's running event loop, so Django's
    async-safety check makes every sync ORM call raise
-   ``SynchronousOnlyOperation``. The sandbox sets ``DJANGO_ALLOW_ASYNC_UNSAFE``
-   (read by Django on every call); ``course.loops.async_safety()`` switches the
-   check back on where a lesson needs it.
+   ``SynchronousOnlyOperation``. The sandbox keeps the production rule for
+   async code and lets only a cell's own synchronous code through, as
+   ``manage.py shell`` would (``course.sandbox.async_rules``); the sync test
+   ``Client`` works on async views from a cell, as in a ``TestCase``.
+   ``course.loops.async_safety()`` applies the production rule to the cell too.
 2. The async ORM runs queries on a worker thread, and a plain ``":memory:"``
    SQLite database is private to one connection, so each thread would see its
    own empty database ("no such table"). The sandbox uses one *named,
@@ -22,9 +24,9 @@ import sqlite3
 
 import django
 
-from . import deprecations, errors, loops, versions
+from . import deprecations, errors, versions
 
-SETTINGS_MODULE = "library_site.settings_sandbox"
+SETTINGS_MODULE = "course.sandbox.settings"
 
 _state = {"booted": False, "anchor": None}
 
@@ -59,7 +61,9 @@ def _configure():
             "restart the kernel and run the notebook from the top."
         )
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
-    loops.allow_sync_orm_in_cells()
+    from .sandbox import async_rules
+
+    async_rules.install()
 
     from django.conf import settings as lazy_settings
 

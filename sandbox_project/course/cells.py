@@ -15,11 +15,28 @@ A view is reachable through the test clients and the ASGI server once mounted::
 
     mount("hello/", HelloView.as_view(), name="hello")
 
-Mounting the same route again replaces the earlier view. Neither writes a file.
+A template is found by name, by ``render()``, ``TemplateResponse``,
+``{% include %}``, ``{% extends %}`` and a form's ``template_name``, once
+defined::
+
+    template("index.html", "<h1>{{ title }}</h1>")
+
+Mounting a route or defining a template again replaces the earlier one. None of
+them writes a file. A model that only PostgreSQL can hold (an exclusion
+constraint, a range or array field, a PostgreSQL index) given a SQLite table
+stops with one sentence naming the sandbox's PostgreSQL helper.
 """
 from django.apps import apps
 from django.db import connections
 from django.urls import clear_url_caches, path
+
+from .versions import CourseSetupError
+
+__all__ = ["table", "drop_table", "database_for", "mount", "unmount", "template", "PostgresOnly"]
+
+
+class PostgresOnly(CourseSetupError):
+    """A model that needs PostgreSQL was given a table on another database."""
 
 _created = {}  # (database alias, db_table) -> the model class whose table exists
 _homes = {}  # model label ("playground.gadget") -> the alias its table was created in
@@ -34,6 +51,13 @@ def table(model=None, *, using="default"):
     if model is None:
         return lambda model: table(model, using=using)
     connection = connections[using]
+    needs = postgres_only_parts(model)
+    if needs and connection.vendor != "postgresql":
+        raise PostgresOnly(
+            f"{model.__name__} uses {', '.join(needs)}, which only PostgreSQL has, and `{using}` is "
+            f"{connection.display_name}: start the sandbox's PostgreSQL with `alias = postgres.start()` "
+            f"(from course import postgres) and create the table with `table({model.__name__}, using=alias)`."
+        )
     name = model._meta.db_table
     with connection.schema_editor() as editor:
         if name in connection.introspection.table_names():
@@ -43,6 +67,21 @@ def table(model=None, *, using="default"):
     _homes[model._meta.label_lower] = using
     apps.clear_cache()
     return model
+
+
+def postgres_only_parts(model):
+    """What in ``model`` only PostgreSQL supports: exclusion constraints, its fields and indexes."""
+    found = []
+    for constraint in model._meta.constraints:
+        if type(constraint).__module__.startswith("django.contrib.postgres"):
+            found.append(f"{type(constraint).__name__} {constraint.name!r}")
+    for index in model._meta.indexes:
+        if type(index).__module__.startswith("django.contrib.postgres"):
+            found.append(f"{type(index).__name__} {index.name!r}")
+    for field in model._meta.local_fields:
+        if type(field).__module__.startswith("django.contrib.postgres"):
+            found.append(f"{type(field).__name__} {field.name!r}")
+    return found
 
 
 def database_for(model):
@@ -63,7 +102,7 @@ def drop_table(model, *, using="default"):
 
 def mount(route, view, name=None):
     """Serve ``view`` at ``/route``; mounting a route again replaces its view."""
-    from course import urls
+    from .sandbox import urls
 
     unmount(route)
     urls.cell_patterns.append(path(route, view, name=name))
@@ -73,7 +112,20 @@ def mount(route, view, name=None):
 
 def unmount(route):
     """Remove the view mounted at ``route`` (if any)."""
-    from course import urls
+    from .sandbox import urls
 
     urls.cell_patterns[:] = [p for p in urls.cell_patterns if str(p.pattern) != route]
     clear_url_caches()
+
+
+def template(name, source):
+    """Define (or redefine) the template ``name``, kept in memory; return ``name``.
+
+    Project templates (``render()``, ``TemplateResponse``, ``get_template``,
+    ``{% include %}``, ``{% extends %}``) and form templates (``template_name``
+    of a form, rendered by the default form renderer) both find it.
+    """
+    from .sandbox import templates
+
+    templates.define(name, source)
+    return name

@@ -7,10 +7,11 @@ things need more:
 * ``run(coro)`` drives a coroutine to completion from *plain* (sync) code, such
   as an exercise check, even inside the running loop. It uses nest-asyncio,
   which lets the kernel's loop be re-entered; outside a loop it is ``asyncio.run``.
-* ``async_safety()`` switches Django's async-safety check back on for a block.
-  The sandbox turns the check off (``DJANGO_ALLOW_ASYNC_UNSAFE``) so sync ORM
-  calls work in cells; inside the block a sync ORM call from async code raises
-  ``SynchronousOnlyOperation`` exactly as it would under a real ASGI server.
+* ``async_safety()`` applies Django's async-safety rule to the cell's own code
+  too. Outside it, the sandbox refuses sync ORM calls from async code (as a real
+  ASGI server does) but lets a cell's own synchronous code use the ORM although
+  the kernel's loop is running (``course.sandbox.async_rules``); inside it, the
+  cell's code is refused as well, exactly as code in a coroutine would be.
 """
 import asyncio
 import os
@@ -77,24 +78,25 @@ async def _as_coroutine(awaitable):
     return await awaitable
 
 
-def allow_sync_orm_in_cells():
-    """Let cells make sync ORM calls although a loop is running (sandbox only)."""
-    os.environ[ASYNC_UNSAFE] = "true"
-
-
 @contextmanager
 def async_safety():
-    """Django's async-safety check on for the block, as in production."""
-    previous = os.environ.pop(ASYNC_UNSAFE, None)
+    """Django's async-safety rule for the block, for the cell's own code too, as in production."""
+    from .sandbox import async_rules
+
+    previous = os.environ.pop(ASYNC_UNSAFE, None)  # set by hand? it would switch the check off
     try:
-        yield
+        with async_rules.production_rule():
+            yield
     finally:
         if previous is not None:
             os.environ[ASYNC_UNSAFE] = previous
 
 
 def async_safety_is_on():
-    return not os.environ.get(ASYNC_UNSAFE)
+    """True inside ``async_safety()``: the cell's own sync ORM calls are refused too."""
+    from .sandbox import async_rules
+
+    return async_rules.production_rule_applies()
 
 
 def thread_name():

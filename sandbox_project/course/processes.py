@@ -16,9 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import library_site
-
-PROJECT_DIR = Path(library_site.__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # sandbox_project/, beside the course package
 MANAGE_PY = PROJECT_DIR / "manage.py"
 
 

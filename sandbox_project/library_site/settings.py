@@ -1,8 +1,8 @@
 """Settings for the library site, the small real project behind the course.
 
 Run it as an ordinary site with ``python manage.py runserver`` (WSGI) or
-``uvicorn library_site.asgi:application`` (ASGI). The notebooks use
-``library_site.settings_sandbox``, which starts from these settings.
+``uvicorn library_site.asgi:application`` (ASGI). A plain Django project: nothing
+here knows of the notebooks that use it.
 """
 import os
 from pathlib import Path

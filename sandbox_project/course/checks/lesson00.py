@@ -9,7 +9,7 @@ import inspect
 from django.db.models import QuerySet
 
 from course import data
-from course.checking import Fail, call, exercise, expect
+from course.checks.framework import Fail, call, exercise, expect
 from course.checks import lesson02
 from library.models import Author, Book
 

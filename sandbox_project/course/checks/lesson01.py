@@ -25,8 +25,8 @@ from django.views import View
 
 from course import data, loops
 from course.cells import mount, unmount
-from course.checking import Fail, NotAttempted, call, exercise, expect
-from course.lesson01_support import LEGACY_PARTNER, PARTNERS, copies_at, lookups, quiet_request_log
+from course.checks.framework import Fail, NotAttempted, call, exercise, expect
+from course.lessons.lesson01 import LEGACY_PARTNER, PARTNERS, copies_at, lookups, quiet_request_log
 from library.models import Author, Book, Loan, Member
 
 PREFIX = "check/lesson01/"

@@ -8,7 +8,7 @@ or another sync call). "Never awaited" warnings are recorded, not printed, and
 reported as a missing ``await``, in the framework's words. Where an exercise asks
 for the async interface (2.1, and 0.2 in lesson 00), sync ORM code that the
 learner hands to ``sync_to_async`` or to a thread of its own is refused
-(``course.lesson02_tools.watching_sync_work``). Each check seeds the library
+(``course.lessons.lesson02.watching_sync_work``). Each check seeds the library
 before it starts and again when it ends, whatever happened; its data separates
 near misses (``>=`` from ``>``, title order from insertion order, the loan asked
 for from the first, newest or last-inserted one).
@@ -27,8 +27,9 @@ from django.core.exceptions import SynchronousOnlyOperation
 from django.db import IntegrityError, connection
 from django.db.models import QuerySet
 
-from course import data, lesson02_tools, loops
-from course.checking import Fail, NotAttempted, call, exercise, expect
+from course import data, loops
+from course.lessons import lesson02 as lesson02_tools
+from course.checks.framework import Fail, NotAttempted, call, exercise, expect
 from library.models import Author, Book, Loan, Member
 
 _NEVER_AWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
@@ -88,7 +89,7 @@ def _called(qualname):
 
 
 def _missing_await(name, qualname, detail):
-    """The one Fail for a forgotten ``await``, worded like the framework's own line (course.checking)."""
+    """The one Fail for a forgotten ``await``, worded like the framework's own line (course.checks.framework)."""
     return Fail(
         f"an `await` is missing in {name}: {_called(qualname)} was called without `await`, so it never ran "
         f"({detail}).",

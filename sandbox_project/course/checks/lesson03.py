@@ -33,7 +33,7 @@ from django.db.models import Q
 from django.db.models.constraints import BaseConstraint
 
 from course import cells, postgres
-from course.checking import Fail, NotAttempted, call, exercise, expect
+from course.checks.framework import Fail, NotAttempted, call, exercise, expect
 
 PLACED = datetime.date(2022, 8, 3)
 EXPIRES = PLACED + datetime.timedelta(days=7)

@@ -2,7 +2,7 @@
 
 Each check renders the learner's markup (or mounts the learner's view), opens it
 with a logged-in ``Client(enforce_csrf_checks=True)`` and clicks it the way a
-browser would (``course.lesson04_browser``): the form owner, method, URL and
+browser would (``course.lessons.lesson04``): the form owner, method, URL and
 fields come from the parsed HTML, not from the check's expectations. Django's
 warnings and its request/CSRF log lines are collected, so a check prints one line.
 
@@ -26,8 +26,8 @@ from django.urls import reverse
 from django.views import View
 
 from course import cells, deprecations
-from course.checking import Fail, NotAttempted, call, exercise, expect
-from course.lesson04_browser import METHODS, SITE, Browser, server_log, submit_buttons
+from course.checks.framework import Fail, NotAttempted, call, exercise, expect
+from course.lessons.lesson04 import METHODS, SITE, Browser, server_log, submit_buttons
 
 USERNAME, PASSWORD = "lesson04-checker", "lesson04-checker-password"
 PAGE_ROUTE = "lesson04/check/page/"

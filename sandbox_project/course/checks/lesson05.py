@@ -25,8 +25,8 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.utils.encoding import force_str
 
-from course.checking import Fail, call, exercise, expect
-from course.lesson05_tools import captured_logs, keys
+from course.checks.framework import Fail, call, exercise, expect
+from course.lessons.lesson05 import captured_logs, keys
 
 USER_PREFIX = "lesson05-check-"
 PASSWORD = "lesson05-check-password"

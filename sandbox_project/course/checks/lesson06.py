@@ -17,10 +17,10 @@ from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 
 from course import data
-from course.checking import Fail, NotAttempted, call, exercise, expect
+from course.checks.framework import Fail, NotAttempted, call, exercise, expect
 from course.deprecations import recorded
 from course.html import parse
-from course.lesson06_forms import (
+from course.lessons.lesson06 import (
     EventForm,
     StringTemplates,
     audit,

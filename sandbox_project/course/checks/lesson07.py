@@ -29,7 +29,7 @@ from django.db.models.lookups import Lookup
 from django.test.utils import CaptureQueriesContext
 
 from course import cells, data, deprecations, limits, postgres
-from course.checking import Fail, call, exercise, expect
+from course.checks.framework import Fail, call, exercise, expect
 from course.processes import MANAGE_PY, run_python
 from library.models import Author, Book
 

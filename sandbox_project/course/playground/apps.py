@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-
-
-class PlaygroundConfig(AppConfig):
-    name = "course.playground"
-    label = "playground"
-    verbose_name = "Models defined in notebook cells"
-    default_auto_field = "django.db.models.BigAutoField"

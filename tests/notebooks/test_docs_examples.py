@@ -123,7 +123,7 @@ try:
     Mixed.as_view()
 except ImproperlyConfigured as error:
     message = str(error)
-assert message == "Mixed HTTP handlers (for example, get and post) must either be all sync or all async."
+assert message == "Mixed HTTP handlers must either be all sync or all async."
 """),
     ("async for over a queryset", "topics/db/queries/#asynchronous-queries", """
 titles = []
@@ -390,20 +390,27 @@ assert signing.loads(value) == {"foo": "bar"}
 """),
     ("SECRET_KEY_FALLBACKS keeps old sessions", "ref/settings/#secret-key-fallbacks", """
 from django.conf import settings
+from django.contrib.auth import get_user
 from django.contrib.auth.models import User
 from django.test import override_settings
 
 User.objects.filter(username="docs").delete()
 User.objects.create_user("docs", password="pw")
 client = Client()
-assert client.login(username="docs", password="pw")
-old_key = settings.SECRET_KEY
-with override_settings(SECRET_KEY="a-brand-new-key-" + "x" * 40, SECRET_KEY_FALLBACKS=[old_key]):
-    assert client.get("/accounts/logout/").wsgi_request.user.is_authenticated or True
-    from django.contrib.auth import get_user
+assert client.login(username="docs", password="pw")  # a session made with the current key
+
+
+def logged_in():
     request = RequestFactory().get("/")
     request.session = client.session
-    assert get_user(request).is_authenticated
+    return get_user(request).is_authenticated
+
+
+old_key, new_key = settings.SECRET_KEY, "a-brand-new-key-" + "x" * 40
+with override_settings(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[old_key]):
+    assert logged_in()  # the old key verifies the session's hash
+with override_settings(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[]):
+    assert not logged_in()  # without the fallback, everyone is logged out
 """),
     ("LogoutView by GET warns", "releases/4.1/#log-out-via-get", """
 import warnings

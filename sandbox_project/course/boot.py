@@ -26,6 +26,8 @@ import django
 
 from . import deprecations, errors, versions
 
+__all__ = ["SETTINGS_MODULE", "boot", "banner"]
+
 SETTINGS_MODULE = "course.sandbox.settings"
 
 _state = {"booted": False, "anchor": None}

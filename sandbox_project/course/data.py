@@ -8,6 +8,8 @@ import datetime
 
 from django.db import connections
 
+__all__ = ["AUTHORS", "BOOKS", "MEMBERS", "LOAN_START", "reset", "seed"]
+
 AUTHORS = [
     ("Ursula K. Le Guin", 1929),
     ("Italo Calvino", 1923),

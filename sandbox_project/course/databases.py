@@ -2,6 +2,8 @@
 from django.conf import settings
 from django.db import connections
 
+__all__ = ["add_database"]
+
 
 def add_database(alias, config):
     """Register ``config`` as ``DATABASES[alias]`` (or replace it) and return the alias."""

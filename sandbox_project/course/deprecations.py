@@ -17,6 +17,8 @@ from contextlib import contextmanager
 
 from django.utils.deprecation import RemovedInDjango50Warning, RemovedInNextVersionWarning
 
+__all__ = ["DJANGO_DEPRECATIONS", "format_warning", "show_django_deprecations", "recorded"]
+
 DJANGO_DEPRECATIONS = (RemovedInDjango50Warning, RemovedInNextVersionWarning)
 
 _installed = False

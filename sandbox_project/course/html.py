@@ -6,6 +6,8 @@ value, a stray ``</script>`` ends the script element, ...).
 """
 from bs4 import BeautifulSoup
 
+__all__ = ["parse", "show", "source"]
+
 
 def parse(markup):
     """Parse a document or fragment (str, bytes or a response) with html5lib."""

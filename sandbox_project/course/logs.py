@@ -9,6 +9,8 @@ a block, as a list of one-line strings, and lets nothing through to stderr.
 import logging
 from contextlib import contextmanager
 
+__all__ = ["DJANGO_LOGGERS", "captured"]
+
 DJANGO_LOGGERS = ("django.request", "django.security")
 
 

@@ -18,6 +18,8 @@ import os
 import threading
 from contextlib import contextmanager
 
+__all__ = ["ASYNC_UNSAFE", "run", "replace_sync_worker", "async_safety", "async_safety_is_on", "thread_name"]
+
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 

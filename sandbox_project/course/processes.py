@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+__all__ = ["PROJECT_DIR", "MANAGE_PY", "Finished", "child_environment", "run_python", "manage"]
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # sandbox_project/, beside the course package
 MANAGE_PY = PROJECT_DIR / "manage.py"
 

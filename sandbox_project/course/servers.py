@@ -10,6 +10,8 @@ import threading
 import time
 from contextlib import contextmanager
 
+__all__ = ["HOST", "free_port", "port_is_open", "asgi_server"]
+
 HOST = "127.0.0.1"
 
 

@@ -2,6 +2,8 @@
 import sys
 import warnings
 
+__all__ = ["DJANGO_SERIES", "DJANGO_PIN", "PYTHONS", "CourseSetupError", "UnsupportedPythonWarning", "require_django", "warn_if_python_unsupported"]
+
 DJANGO_SERIES = (4, 1)
 DJANGO_PIN = "4.1.13"
 PYTHONS = ((3, 8), (3, 11))  # Django 4.1's supported range (3.11 from 4.1.3)

@@ -219,3 +219,23 @@ def test_a_check_that_runs_out_of_time_in_its_own_code_does_not_blame_the_learne
 
     outcome = slow_check.evaluate()
     assert outcome.status == FAIL and "the check itself took longer than its 1 s limit" in outcome.message
+
+
+def test_check_tab_offers_the_exercises_and_what_the_notebooks_use_only():
+    import importlib
+    import re
+
+    from tools import layout
+
+    used = {}
+    for path in layout.lesson_notebooks() + layout.solution_notebooks():
+        for name in re.findall(r"\bcheck\.([A-Za-z_]\w*)", path.read_text(encoding="utf-8")):
+            if name != "exN":
+                used.setdefault(path.name[:2], set()).add(name)
+    for number in range(8):
+        module = importlib.import_module(f"course.checks.lesson{number:02d}")
+        offered = set(dir(module))
+        checks = {name for name in vars(module) if re.fullmatch(r"ex\d+", name)}
+        assert checks and checks <= offered, module.__name__
+        assert used.get(f"{number:02d}", set()) <= offered, module.__name__
+        assert offered == set(module.__all__), module.__name__

@@ -122,3 +122,11 @@ def ex2(newest_title):
     finally:
         data.seed()
     return "it awaits the async ORM, takes the latest `published` year and follows changes to the data."
+
+
+# What a notebook uses, and all that `check.<Tab>` offers.
+__all__ = ["ex1", "ex2"]
+
+
+def __dir__():
+    return __all__

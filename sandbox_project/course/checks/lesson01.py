@@ -439,3 +439,11 @@ def ex3(availability_view):
         f"all {len(everyone)} lookups were in flight at the same time, the blocking one in a worker thread, "
         "and nothing blocked the event loop."
     )
+
+
+# What a notebook uses, and all that `check.<Tab>` offers.
+__all__ = ["ex1", "ex2", "ex3"]
+
+
+def __dir__():
+    return __all__

@@ -479,3 +479,11 @@ def ex3(hand_over):
     finally:
         data.seed()
     return "the hand-over is all-or-nothing, and runs from async code."
+
+
+# What a notebook uses, and all that `check.<Tab>` offers.
+__all__ = ["ex1", "ex2", "ex3"]
+
+
+def __dir__():
+    return __all__

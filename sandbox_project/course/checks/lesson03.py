@@ -630,3 +630,11 @@ def _run_bookings(Booking):
         title="Workshop",
         during=during(_utc(10), _utc(11)),
     )
+
+
+# What a notebook uses, and all that `check.<Tab>` offers.
+__all__ = ["ex1", "ex2", "ex3", "hold_model", "seminar_booking_model"]
+
+
+def __dir__():
+    return __all__

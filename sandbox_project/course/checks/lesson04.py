@@ -533,3 +533,11 @@ def ex3(view_class, test):
             "compare the status code with 405 exactly, not with a range of errors.",
         )
     return "GET and HEAD get 405, POST with the token logs out, and your test tells a correct view from wrong ones."
+
+
+# What a notebook uses, and all that `check.<Tab>` offers.
+__all__ = ["ex1", "ex2", "ex3", "PREFERENCES_PAGE", "ARTICLE_BUTTON"]
+
+
+def __dir__():
+    return __all__

@@ -382,3 +382,11 @@ def ex3(make_unsubscribe_signer):
                 "give the signer a salt of its own, used nowhere else.",
             )
     return "links use the current key and a salt of their own, and old keys are refused at once."
+
+
+# What a notebook uses, and all that `check.<Tab>` offers.
+__all__ = ["ex1", "ex2", "ex3"]
+
+
+def __dir__():
+    return __all__

@@ -536,3 +536,11 @@ def ex3(event_template):
         "output `errors` before the loop over the fields.",
     )
     return "every field has its own div, labels and legends are tied to their inputs, errors and help text are shown."
+
+
+# What a notebook uses, and all that `check.<Tab>` offers.
+__all__ = ["ex1", "ex2", "ex3"]
+
+
+def __dir__():
+    return __all__

@@ -785,3 +785,11 @@ def ex3(spawn_safe_staff_tests):
         "run the module's tests yourself to see why.",
     )
     return f"{count} tests passed in {workers} spawned workers (a suite that passed only under fork would fail here)."
+
+
+# What a notebook uses, and all that `check.<Tab>` offers.
+__all__ = ["ex1", "ex2", "ex3", "STAFF_TESTS", "run_under_spawn"]
+
+
+def __dir__():
+    return __all__

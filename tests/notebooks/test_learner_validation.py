@@ -13,7 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools import layout
+
+ROOT = layout.ROOT
 EXERCISE = "00_start_here_exercises.ipynb"
 SOLUTION = ROOT / "solutions" / "00_start_here_solutions.ipynb"
 

@@ -56,7 +56,8 @@ def validate(checkout):
 def test_the_exercises_as_shipped_fail_every_check_as_not_attempted(checkout):
     result, failed = validate(checkout)
     assert len(failed) == 2, result.stdout[-3000:]
-    lines = re.findall(r"^(⏳ NOT ATTEMPTED · Exercise 0\.\d: .*)$", result.stdout, re.M)
+    # each line stands in the failure's report, and again in the summary where the terminal is wide enough
+    lines = set(re.findall(r"^(⏳ NOT ATTEMPTED · Exercise 0\.\d: .*)$", result.stdout, re.M))
     assert len(lines) == 2, result.stdout[-3000:]
     assert "checking.py" not in result.stdout and "site-packages" not in result.stdout
 

@@ -12,8 +12,7 @@ import os
 
 import pytest
 
-RAISE_ENV = "COURSE_CHECKS_RAISE"  # course.checks.framework.RAISE_ENV; read by the kernels nbval starts
-
+from course.checks.framework import RAISE_ENV  # read by the kernels nbval starts
 
 KINDS = ("kernel", "browser", "postgres", "load", "hub", "subprocess")  # each makes a test `slow`
 BY_FILE = {  # what a test module needs, where its tests don't say so themselves

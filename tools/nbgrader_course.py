@@ -22,19 +22,20 @@ from pathlib import Path
 
 import nbformat
 
-from . import catalog, layout, navigation
+from course.checks.framework import RAISE_ENV
+
+from . import catalog, exercises, layout, navigation
 
 __all__ = ["build", "instructor_notebook"]
 SOLUTIONS = layout.SOLUTIONS
 CHECK_CELL = re.compile(r"^check\.ex(\d+)\(\)\s*$")
-BEGIN = "### BEGIN SOLUTION"
 SCHEMA = 3
 CONFIG = '''\
 """nbgrader configuration of the Django 4.1 course (written by tools/nbgrader_course.py)."""
 import os
 
 # A check that did not pass raises, so nbgrader scores its cell 0 and shows the check's line.
-os.environ["COURSE_CHECKS_RAISE"] = "1"
+os.environ[{raise_env!r}] = "1"
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 c.CourseDirectory.course_id = {course_id!r}
@@ -59,7 +60,7 @@ def _grading(cell, lesson_number, index):
         exercise = f"{int(lesson_number)}.{check.group(1)}"
         return {"grade": True, "solution": False, "locked": True, "points": 1,
                 "grade_id": f"check-{exercise.replace('.', '-')}", "schema_version": SCHEMA}
-    if BEGIN in cell.source:
+    if exercises.BEGIN in cell.source:
         return {"grade": False, "solution": True, "locked": False, "task": False,
                 "grade_id": f"answer-{index}", "schema_version": SCHEMA}
     return {"grade": False, "solution": False, "locked": True, "grade_id": f"setup-{index}",
@@ -92,7 +93,7 @@ def build(directory, numbers=None, course_id="django41"):
     exchange = directory / "exchange"
     exchange.mkdir(parents=True, exist_ok=True)
     (directory / "nbgrader_config.py").write_text(
-        CONFIG.format(course_id=course_id, root=str(directory), exchange=str(exchange)), encoding="utf-8"
+        CONFIG.format(raise_env=RAISE_ENV, course_id=course_id, root=str(directory), exchange=str(exchange)), encoding="utf-8"
     )
     for solution in sorted(SOLUTIONS.glob("[0-9][0-9]_*_solutions.ipynb")):
         if numbers and solution.name[:2] not in numbers:

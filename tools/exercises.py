@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import catalog, layout, navigation, notebook_io
 
-__all__ = ["BEGIN", "END", "RegionError", "strip_solutions", "exercise_notebook", "planned", "orphans"]
+__all__ = ["BEGIN", "END", "RegionError", "strip_solutions", "solution_code", "exercise_notebook", "planned", "orphans"]
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -62,6 +62,11 @@ def strip_solutions(source, where="cell"):
         out.append(line)
         index += 1
     return "\n".join(out)
+
+
+def solution_code(source):
+    """Return ``source`` with its solution markers removed: the code a learner who solved it would have."""
+    return "\n".join(line for line in source.split("\n") if line.strip() not in (BEGIN, END))
 
 
 def exercise_notebook(solution_path):

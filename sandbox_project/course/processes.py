@@ -16,10 +16,23 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["PROJECT_DIR", "MANAGE_PY", "Finished", "child_environment", "run_python", "manage"]
+__all__ = [
+    "PROJECT_DIR",
+    "MANAGE_PY",
+    "RUN_MARKER",
+    "Finished",
+    "child_environment",
+    "run_python",
+    "manage",
+    "marked_processes",
+    "stop_marked",
+]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # sandbox_project/, beside the course package
 MANAGE_PY = PROJECT_DIR / "manage.py"
+# The environment variable that tags every process of one run (a check, a test), so that
+# whatever it started can be found and stopped afterwards: its value is unique per run.
+RUN_MARKER = "COURSE_RUN_ID"
 
 
 @dataclass
@@ -119,3 +132,31 @@ def _kill_group(process):
             process.kill()
     except ProcessLookupError:
         pass
+
+
+def marked_processes(value, variable=RUN_MARKER):
+    """Return the processes, other than this one, whose environment sets ``variable`` to ``value``."""
+    import psutil  # installed with ipykernel; imported here so that the module loads without it
+
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.pid != os.getpid() and process.environ().get(variable) == value:
+                found.append(process)
+        except (psutil.Error, OSError):  # processes of other users, or already gone
+            pass
+    return found
+
+
+def stop_marked(value, variable=RUN_MARKER):
+    """Kill every process marked with ``value``; return how many there were."""
+    import psutil
+
+    found = marked_processes(value, variable)
+    for process in found:
+        try:
+            process.kill()
+        except (psutil.Error, OSError):
+            pass
+    psutil.wait_procs(found, timeout=5)
+    return len(found)

@@ -21,6 +21,7 @@ import psutil
 import pytest
 
 from tests.notebook_runner import ROOT, execute, output_lines
+from course.processes import RUN_MARKER, marked_processes
 from tools import layout
 
 COPIED = ("notebooks", "exercises", "solutions", "sandbox_project")
@@ -79,18 +80,6 @@ def read_only_course():
     shutil.rmtree(base)
 
 
-def marked_processes(marker):
-    """Processes (other than this one) that inherited the run's marker variable."""
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if process.pid != os.getpid() and process.environ().get("COURSE_TEST_RUN") == marker:
-                found.append(process)
-        except psutil.Error:
-            continue
-    return found
-
-
 def command_line(process):
     """A process's first words; None once it has exited (a zombie waiting to be reaped has exited too)."""
     try:
@@ -133,7 +122,7 @@ def test_runs_from_a_read_only_copy_and_leaves_nothing_behind(read_only_course, 
     marker = uuid.uuid4().hex
     with tempfile.TemporaryDirectory(prefix="django41-course-e2e-") as temp:
         # The kernel's own temporary directory, so that what it leaves there is visible.
-        run_env = {**env, "COURSE_TEST_RUN": marker, "TMPDIR": temp}
+        run_env = {**env, RUN_MARKER: marker, "TMPDIR": temp}
         nb = execute(course / relative, cwd=elsewhere, times=times, env=run_env)
         assert wait_until_clean(marker, Path(temp)) == {}
     assert sorted(os.listdir(elsewhere)) == [], "the notebook wrote into its working directory"

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools import layout
+from tools import exercises, layout
 
 ROOT = layout.ROOT
 EXERCISE = "00_start_here_exercises.ipynb"
@@ -38,7 +38,7 @@ def solve(path, wrong=None):
     stubs = [c for c in nb.cells if c.cell_type == "code" and "# YOUR CODE HERE" in c.source]
     assert len(stubs) == len(solved) == 2
     for cell, source in zip(stubs, solved):
-        cell.source = "\n".join(line for line in source.split("\n") if "### " not in line)
+        cell.source = exercises.solution_code(source)
         if wrong and cell.source.lstrip().startswith(wrong[0]):
             cell.source = wrong[1]
     nbformat.write(nb, str(path))

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tools import nbgrader_course
+from tools import exercises, nbgrader_course
 
 pytest.importorskip("nbgrader")
 ASSIGNMENT = "00_start_here"
@@ -41,7 +41,7 @@ def answer(notebook_path, source_notebook, overrides=()):
     cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
     assert len(cells) == len(solutions) == 2
     for k, (cell, solution) in enumerate(zip(cells, solutions)):
-        code = "\n".join(line for line in solution.source.split("\n") if "### " not in line)
+        code = exercises.solution_code(solution.source)
         cell.source = dict(overrides).get(k, code)
     nbformat.write(nb, str(notebook_path))
 

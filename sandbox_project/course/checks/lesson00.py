@@ -22,8 +22,7 @@ NEAR_NAMES = ["Le Guin", "Ursula", "Calvino", "ursula k. le guin", "ITALO CALVIN
 @exercise("0.1", "count_books_by")
 def ex1(count_books_by):
     """``count_books_by(name)`` returns how many books the author called exactly ``name`` wrote."""
-    data.seed()
-    try:
+    with data.seeded():
         for name, want in [("Ursula K. Le Guin", 2), ("Italo Calvino", 2), ("Nobody", 0)]:
             got = call(_synchronously, count_books_by, name)
             _expect_count(got, name)
@@ -52,8 +51,6 @@ def ex1(count_books_by):
             f"after a third Calvino book was added, count_books_by('Italo Calvino') returned {got}.",
             "count the rows in the database each time; don't return fixed numbers.",
         )
-    finally:
-        data.seed()
     return "it counts real rows, matches names exactly and follows changes to the data."
 
 
@@ -98,8 +95,7 @@ def ex2(newest_title):
         f"newest_title is {type(newest_title).__name__}, not a function.",
         "define it with `async def newest_title():`.",
     )
-    data.seed()
-    try:
+    with data.seeded():
         want, last_inserted = "Parable of the Sower", None
         for attempt in range(2):
             got = lesson02.run_learner(newest_title, name="newest_title", async_interface=True)
@@ -119,8 +115,6 @@ def ex2(newest_title):
                 for title, isbn, year in (NEWER, INSERTED_LAST):
                     Book.objects.create(title=title, author=butler, isbn=isbn, published=year)
                 want, last_inserted = NEWER[0], INSERTED_LAST[0]
-    finally:
-        data.seed()
     return "it awaits the async ORM, takes the latest `published` year and follows changes to the data."
 
 

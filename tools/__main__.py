@@ -5,6 +5,7 @@
     python -m tools refresh [PATH ...] # re-execute notebooks in fresh kernels (default: every lesson and
                                        # solution), then build
     python -m tools benchmark [--suite] [--runs N] [--no-notebooks]
+    python -m tools pacing [--check]   # each lesson's estimated minutes against the catalog's; --check: exit 1 if over
     python -m tools nbgrader DIR [NN ...]   # an nbgrader course directory from the solutions
 """
 import argparse
@@ -26,6 +27,9 @@ def main(argv=None):
     bench.add_argument("--suite", action="store_true", help="also time the fast loop and the whole test suite")
     bench.add_argument("--no-notebooks", action="store_true", help="skip the per-notebook times")
 
+    pacing = commands.add_parser("pacing", help="print each lesson's estimated minutes against the catalog's")
+    pacing.add_argument("--check", action="store_true", help="exit 1 if a core or a deep dive is over its minutes")
+
     grading = commands.add_parser("nbgrader", help="write an nbgrader course directory from the solutions")
     grading.add_argument("directory")
     grading.add_argument("lessons", nargs="*", help="lesson numbers, e.g. 00 05 (default: all)")
@@ -39,6 +43,11 @@ def main(argv=None):
         from .refresh import refresh_all
 
         return 0 if refresh_all(args.paths) else 1
+    if args.command == "pacing":
+        from .pacing import report
+
+        fine = report()
+        return 1 if args.check and not fine else 0
     if args.command == "benchmark":
         from .benchmark import run
 

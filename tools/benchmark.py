@@ -7,7 +7,8 @@
 Targets: the sandbox boot at most 1.2x a bare Django boot (django.setup() + migrate of
 the same apps on a plain ":memory:" database); every notebook's Restart & Run All at
 most 10 s; the whole `python -m pytest` at most 90 s on an idle 2-core machine, the
-fast loop (`python -m pytest -m "not slow"`) at most 20 s.
+fast loop (`python -m pytest -m "not slow"`) at most 20 s; a warm side_by_side() of four
+Django versions under 5 s on 2 cores (first use, download + install, is printed per version).
 """
 import os
 import platform
@@ -87,6 +88,49 @@ def suite_time(extra=()):
     return time.perf_counter() - started, summary
 
 
+def other_django_figures(runs):
+    """First use (download + install into an empty temporary cache) of each other Django, then warm runs."""
+    import tempfile
+
+    from course.other_djangos import cache, runner
+
+    snippet = 'from library.models import Book; print(hasattr(Book.objects, "acount"))'
+    saved = {name: os.environ.get(name) for name in (cache.CACHE_ENV, "PIP_NO_CACHE_DIR")}
+    figures = {}
+    with tempfile.TemporaryDirectory(prefix="course-djangos-") as empty:
+        os.environ.update({cache.CACHE_ENV: empty, "PIP_NO_CACHE_DIR": "1"})  # pip downloads for real
+        try:
+            for series in (*runner.DEFAULT_VERSIONS, "6.0"):
+                started = time.perf_counter()
+                try:
+                    exact, python, directory = runner.prepare(series)
+                except cache.InstallError as error:
+                    figures[f"first use of Django {runner.PINS[series]}: {error}"] = None
+                    continue
+                what = "kernel's own, no install" if directory is None else f"download + install, Python {'.'.join(map(str, python.version))}"
+                figures[f"first use of Django {exact} ({what}) s"] = time.perf_counter() - started
+            for series in (*runner.DEFAULT_VERSIONS, "6.0"):
+                warm = []
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    runner.run_under(series, snippet)
+                    warm.append(time.perf_counter() - started)
+                figures[f"warm run_under({series!r}) (median s)"] = statistics.median(warm)
+            warm = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                runner.table(snippet)
+                warm.append(time.perf_counter() - started)
+            figures["warm side_by_side of 4.0/4.1/4.2/5.2 (median s, target < 5 on 2 cores)"] = statistics.median(warm)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    return figures
+
+
 def machine():
     cores = os.cpu_count()
     return f"{platform.system()} {platform.machine()}, {cores} cores, Python {platform.python_version()}"
@@ -99,6 +143,10 @@ def run(runs=5, suite=False, notebooks=True, out=print):
     for name, value in boot_figures(runs).items():
         out(f"{name:<52} {value:>8.3f}")
     out(f"{'kernel start to ready sandbox (median s)':<52} {kernel_to_ready(max(3, runs // 2)):>8.3f}")
+
+    out(f"\n{'Other Django versions (course.versions)':<84} {'value':>8}")
+    for name, value in other_django_figures(max(3, runs // 2)).items():
+        out(name if value is None else f"{name:<84} {value:>8.2f}")
 
     if notebooks:
         out(f"\n{'Notebook (kernel start to last cell)':<60} {'s':>6}  target 10 s")

@@ -1,12 +1,27 @@
-"""The course catalog: every lesson's number, title, objectives, minutes and prerequisites.
+"""The course catalog: every lesson's number, title, objectives, minutes, prerequisites and deep dive.
 
 The single source of the navigation: `tools/navigation.py` writes from it the header
 cell of every notebook, the previous / map / next links, the course map in
-`notebooks/00_start_here.ipynb` and the lesson table in the README.
+`notebooks/00_start_here.ipynb` and the lesson table in the README. `REPOSITORY` is
+the course's one public address: set, it gives every lesson an "Open in Binder"
+badge and docs/TEACHING.md its hub links (`tools/launch.py`); unset, nothing is shown.
 """
 from dataclasses import dataclass
 
-__all__ = ["Lesson", "LESSONS", "lesson_for"]
+__all__ = ["REPOSITORY", "BRANCH", "DeepDive", "Lesson", "LESSONS", "lesson_for"]
+
+# The course's public GitHub address, e.g. "https://github.com/owner/name"; None while it has none.
+# Set it (and BRANCH), then run `python -m tools build`.
+REPOSITORY = None
+BRANCH = "main"
+
+
+@dataclass(frozen=True)
+class DeepDive:
+    """An optional companion notebook of a lesson: notebooks/NNb_<slug>_deep_dive.ipynb."""
+
+    title: str
+    minutes: int
 
 
 @dataclass(frozen=True)
@@ -18,6 +33,7 @@ class Lesson:
     exercising: int  # minutes for the exercises
     objectives: tuple
     prerequisites: str
+    deep_dive: DeepDive = None  # e.g. DeepDive("Deep dive: threads, loops and the 4.1.x fixes", 20)
 
     @property
     def minutes(self):
@@ -35,6 +51,11 @@ class Lesson:
     def solutions(self):
         return f"solutions/{self.number}_{self.slug}_solutions.ipynb"
 
+    @property
+    def deep_dive_notebook(self):
+        """Return where this lesson's deep dive lives (whether or not the catalog declares one)."""
+        return f"notebooks/{self.number}b_{self.slug}_deep_dive.ipynb"
+
 
 LESSONS = (
     Lesson(
@@ -46,9 +67,12 @@ LESSONS = (
         (
             "boot a complete Django 4.1.13 in one line, with no project to create and no database to install;",
             "find your way through the course: lessons, exercises, solutions, checks;",
-            "recognise the three ways Django breaks inside a Jupyter kernel, and what the sandbox does about each.",
+            "know what the sandbox does about the three ways Django breaks inside a Jupyter kernel, and run async code "
+            "in a cell with `await`;",
+            "define views and templates in cells and run examples from Django's documentation.",
         ),
         "Python, and Django models, views and the test client at the level of the Django tutorial.",
+        deep_dive=DeepDive("Deep dive: three traps of Django in a kernel, and a check of your own", 16),
     ),
     Lesson(
         "01",
@@ -66,6 +90,7 @@ LESSONS = (
             "recognise `SynchronousOnlyOperation` inside an async handler and fix it with the async ORM or `sync_to_async`.",
         ),
         "[lesson 00](00_start_here.ipynb); class-based views (`View`, `as_view()`); Python's `async def` and `await`.",
+        deep_dive=DeepDive("Deep dive: as_view()'s mark, 4.1's AsyncClient gaps, WSGI threads and the 4.1.2 fix", 15),
     ),
     Lesson(
         "02",
@@ -81,9 +106,10 @@ LESSONS = (
             "what an async query costs, and why `asyncio.gather()` does not run queries in parallel;",
             "fix `SynchronousOnlyOperation` where you will meet it: a lazy foreign key, `transaction.atomic()`, `full_clean()`;",
             "spot a forgotten `await`;",
-            "explain why the course pins Django 4.1.13 and not just any 4.1.",
+            "explain why the course pins Django 4.1.13 and not just any 4.1 (in the deep dive).",
         ),
         "[lesson 00](00_start_here.ipynb) (the sandbox and `async_safety()`); `async def` and `await`.",
+        deep_dive=DeepDive("Deep dive: the rest of the interface, hops of aiterator(), rollbacks and why 4.1.13", 22),
     ),
     Lesson(
         "03",
@@ -95,11 +121,13 @@ LESSONS = (
             "tell what `full_clean()` reports about `Meta.constraints` since Django 4.1, and what still only fails at `save()`;",
             "predict where each constraint error lands (a field or `__all__`) and which message it carries;",
             "switch constraint validation off or narrow it (`validate_constraints=False`, `exclude=`);",
-            "show constraint errors in a `ModelForm`, including for a field that is not on the form;",
-            "stop overlapping bookings with an `ExclusionConstraint` on a real PostgreSQL, before and at `save()`.",
+            "show constraint errors in a `ModelForm`, and know what a field left off the form skips;",
+            "run the documentation's `Reservation` `ExclusionConstraint` (with `btree_gist`) on a real PostgreSQL, "
+            "before and at `save()`.",
         ),
         "[lesson 00](00_start_here.ipynb); Django models with "
         "[`Meta.constraints`](https://docs.djangoproject.com/en/4.1/ref/models/options/#constraints), and ModelForms.",
+        deep_dive=DeepDive("Deep dive: validation's queries, error codes, PostgreSQL without btree_gist, deferrable constraints", 30),
     ),
     Lesson(
         "04",
@@ -116,6 +144,7 @@ LESSONS = (
         ),
         "[lesson 00](00_start_here.ipynb); Django's login and logout views, templates and test client "
         "at the level of the Django tutorial; HTML forms.",
+        deep_dive=DeepDive("Deep dive: the warning in a real shell, HEAD, SameSite and CSRF_COOKIE_MASKED turned on", 15),
     ),
     Lesson(
         "05",
@@ -128,10 +157,11 @@ LESSONS = (
             "rotate the key with `SECRET_KEY_FALLBACKS` (new in 4.1) so that sessions, signed cookies, flash "
             "messages and password-reset links keep working;",
             "retire the old key, and predict exactly what stops working at that moment;",
-            "avoid four sharp edges: `salted_hmac()`, `Signer(key=...)`, the cost of each fallback, and `security.W025`;",
-            "run a rotation in production with a step-by-step runbook.",
+            "see the same rotation run on Django 4.0, 4.1, 4.2 and 5.2, and know why 4.1.8 matters;",
+            "run a rotation in production with a short runbook (its sharp edges are in the deep dive).",
         ),
         "[lesson 00](00_start_here.ipynb); Django sessions, `login()` and the test client.",
+        deep_dive=DeepDive("Deep dive: the session auth hash and 4.1.8, sharp edges, the runbook in detail", 23),
     ),
     Lesson(
         "06",
@@ -142,14 +172,13 @@ LESSONS = (
         (
             "render a form with `as_div()` and compare what the four output styles give people who use screen readers;",
             "switch `{{ form }}` to the div template in Django 4.1, for one form or for a whole project, "
-            "and know what 5.0 changes;",
-            "spot two caches that hide your changes in a long-running process: the default form renderer and "
-            "the cached template loader;",
-            "render formsets as divs;",
+            "and see what 4.0, 4.2 and 5.2 render;",
+            "write a form template of your own, and know that the default renderer caches form templates;",
             "hand data to page JavaScript with `json_script`, with or without an element id, and see why its escaping matters.",
         ),
         "[lesson 00](00_start_here.ipynb); Django forms and templates at the level of the "
         "[Django tutorial](https://docs.djangoproject.com/en/4.1/intro/tutorial04/).",
+        deep_dive=DeepDive("Deep dive: the div template, the renderer and template caches, formsets, json_script details", 24),
     ),
     Lesson(
         "07",
@@ -169,6 +198,22 @@ LESSONS = (
         "[lesson 00](00_start_here.ipynb); `manage.py test` and `django.test.TestCase` at the level of the "
         "[testing tutorial](https://docs.djangoproject.com/en/4.1/intro/tutorial05/). The PostgreSQL parts use the "
         "embedded server from [lesson 03](03_constraint_validation.ipynb); they are skipped where it cannot run.",
+        deep_dive=DeepDive(
+            "Deep dive: the spawn runner step by step, unsaved instances on 4.0–5.2, version floors and a mail breakage",
+            20,
+        ),
+    ),
+    Lesson(
+        "98",
+        "glossary",
+        "Glossary: the terms of the course",
+        15,
+        0,
+        (
+            "look up a term of the course in a few sentences, with a link to the Django 4.1 or Python docs;",
+            "find the lesson that teaches it.",
+        ),
+        "none; each entry links to the lesson that teaches it.",
     ),
     Lesson(
         "99",
@@ -187,7 +232,7 @@ LESSONS = (
 
 
 def lesson_for(path):
-    """The catalog entry of a notebook path (any of the three kinds), or None."""
+    """The catalog entry of a notebook path (any kind, deep dives included), or None."""
     from pathlib import Path
 
     number = Path(path).name[:2]

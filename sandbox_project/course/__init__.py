@@ -8,7 +8,7 @@ which gives the kernel a complete Django 4.1.13 (ORM, auth, sessions, admin,
 templates, test clients) on an in-memory database. The notebook-facing modules:
 
 ``course.boot``         configures Django, the shared in-memory database, migrations
-``course.versions``     the Django and Python versions the course supports, one-sentence setup errors
+``course.versions``     the Django and Python versions, one-sentence setup errors, run_under()/side_by_side() other Djangos
 ``course.deprecations`` shows Django's deprecation warnings as one stable line
 ``course.errors``       short tracebacks in cells: the learner's lines and the exception
 ``course.loops``        async helpers: ``run()`` a coroutine from plain code, ``async_safety()``
@@ -27,6 +27,7 @@ and the packages:
 ``course.checks``       the check framework (``checks.framework``) and one module of checks per lesson
 ``course.lessons``      lesson-specific helpers, ``lessons.lessonNN``
 ``course.postgres``     an embedded PostgreSQL server, started on demand, and its watchdog
+``course.other_djangos`` other Django releases for ``course.versions``: the user cache, child processes
 ``course.sandbox``      the Django plumbing no notebook imports: settings, URLconf, router, the
                         async-safety rule, cell templates, the playground app and its migrations
 """

@@ -18,9 +18,18 @@ import os
 import threading
 from contextlib import contextmanager
 
-__all__ = ["ASYNC_UNSAFE", "run", "replace_sync_worker", "async_safety", "async_safety_is_on", "thread_name"]
+__all__ = ["ASYNC_UNSAFE", "loop_running", "run", "replace_sync_worker", "async_safety", "async_safety_is_on", "thread_name"]
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+def loop_running():
+    """Return whether an event loop is running in this thread (in a cell, it always is)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def run(awaitable):

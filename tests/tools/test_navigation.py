@@ -1,4 +1,4 @@
-"""Navigation: generated from the catalog, every link resolves, the map misses nothing."""
+"""Navigation: generated from the catalog, every link resolves, the map misses nothing (deep dives included)."""
 import re
 from pathlib import Path
 
@@ -52,6 +52,8 @@ def test_the_course_map_lists_every_notebook_and_nothing_else():
         listed.add(lesson.lesson)
         if lesson.exercising:
             listed |= {lesson.exercises, lesson.solutions}
+        if lesson.deep_dive is not None:
+            listed.add(lesson.deep_dive_notebook)
     on_disk = {str(path.relative_to(ROOT)) for path in ALL}
     assert on_disk == listed, f"not in the map: {sorted(on_disk - listed)}; missing files: {sorted(listed - on_disk)}"
     course_map = next(

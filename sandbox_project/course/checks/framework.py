@@ -32,6 +32,15 @@ Graders and validators (nbval, nbgrader) need a failing check cell to fail: with
 prints its line and then raises ``CheckNotPassed``, whose traceback is that one
 line. The project's ``conftest.py`` sets it for ``pytest --nbval-lax``, and the
 nbgrader course's ``nbgrader_config.py`` for ``nbgrader autograde``.
+
+Self-check questions at the end of a lesson use the same lines, and run no
+learner code: ``q1 = question("1.Q1", answer={"b", "d"}, explanation="...")`` in
+a lesson's check module; in the notebook the learner replaces ``q1 = ...`` with
+a letter or a set of letters and runs ``check.q1()``::
+
+    ✅ PASSED · Q1: <the explanation>
+    ❌ FAILED · Q1: you answered {a, c}; not quite. <the explanation>
+    ⏳ NOT ATTEMPTED · Q1: replace the `...` in `q1 = ...` with your answer: ...
 """
 import functools
 import gc
@@ -56,6 +65,8 @@ __all__ = [
     "call",
     "CheckNotPassed",
     "RAISE_ENV",
+    "Question",
+    "question",
 ]
 
 PASS, FAIL, NOT_ATTEMPTED = "passed", "failed", "not attempted"
@@ -121,10 +132,15 @@ class Outcome:
         return VERDICTS[self.status][1]
 
     @property
+    def title(self):
+        """What the line names before its message: "Exercise 1.2"."""
+        return f"Exercise {self.exercise}"
+
+    @property
     def line(self):
         symbol, word = VERDICTS[self.status]
         text = self.message if self.status != NOT_ATTEMPTED else self.message.rstrip(".") + "."
-        return f"{symbol} {word} · Exercise {self.exercise}: {text}"
+        return f"{symbol} {word} · {self.title}: {text}"
 
 
 def is_stub_error(error):
@@ -180,7 +196,10 @@ def evaluate(number, body, *args, time_limit=TIME_LIMIT_SECONDS, **kwargs):
     """Run a check body and classify the result as an ``Outcome``; never raises."""
     raised = []
     _learner_errors.append(raised)
-    gc.collect()  # what earlier cells left behind warns now, not inside this check's record
+    # What earlier cells left behind is set aside: the collection below looks only at what this
+    # check created (so it stays cheap however big the kernel has grown), and an old forgotten
+    # coroutine warns later, outside this check's record.
+    gc.freeze()
     try:
         with warnings.catch_warnings(record=True) as records:
             warnings.simplefilter("always", RuntimeWarning)
@@ -189,6 +208,7 @@ def evaluate(number, body, *args, time_limit=TIME_LIMIT_SECONDS, **kwargs):
             gc.collect()  # a forgotten coroutine warns when it is collected
             forgotten = _forgotten_await(records)
     finally:
+        gc.unfreeze()
         _learner_errors.remove(raised)
     if forgotten and outcome.status != NOT_ATTEMPTED:
         return Outcome(number, FAIL, _forgotten_message(forgotten))
@@ -319,3 +339,227 @@ def call(function, *args, **kwargs):
         if isinstance(error, Exception) or isinstance(error, KeyboardInterrupt):
             raise
         raise LearnerExit(error) from None
+
+
+# ------------------------------------------------------------------ self-check questions
+
+ANSWER_FORMS = 'write a letter like "b", or a set of letters like {"a", "c"}'
+_SEPARATORS = re.compile(r"[\s,;:/&+|.()\[\]{}'\"]+")  # "b, d", "b and d", "{'b', 'd'}", "(b)"
+_JOINING_WORDS = {"and", "or"}
+_LONGEST_ANSWER = 200  # characters, or items of a collection: beyond that it is not an answer
+
+
+@dataclass(frozen=True)
+class _QuestionOutcome(Outcome):
+    """An ``Outcome`` whose line names the question ("Q1") rather than an exercise."""
+
+    label: str = ""
+
+    @property
+    def title(self):
+        return self.label or f"Question {self.exercise}"
+
+
+class _NotLetters(Exception):
+    """The learner's value is not an answer made of letters; the message says why, in one line."""
+
+
+def _article(word):
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
+
+
+def _short(text, limit=40):
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
+
+
+def _kind(value):
+    """What a value that is not an answer is, in a few words; never calls the value's own methods."""
+    if value is Ellipsis:
+        return "`...`"
+    if isinstance(value, (bytes, bytearray)):
+        return "bytes"
+    if value is None or isinstance(value, (bool, int, float, complex)):
+        return repr(value) if not isinstance(value, float) or abs(value) < 1e15 else "a number"
+    if isinstance(value, BaseException):
+        return f"{_article(type(value).__name__)} exception"
+    if isinstance(value, type):
+        return "a class"
+    if inspect.ismodule(value):
+        return "a module"
+    if inspect.iscoroutine(value):
+        return "a coroutine"
+    if inspect.isroutine(value) or isinstance(value, functools.partial):
+        return "a function"
+    return _article(type(value).__name__)
+
+
+def _format_letters(letters):
+    ordered = sorted(letters)
+    return ordered[0] if len(ordered) == 1 else "{" + ", ".join(ordered) + "}"
+
+
+def _format_choices(choices):
+    ordered = sorted(choices)
+    codes = [ord(letter) for letter in ordered]
+    if len(ordered) >= 3 and codes == list(range(codes[0], codes[0] + len(codes))):
+        return f"{ordered[0]}–{ordered[-1]}"
+    return ", ".join(ordered)
+
+
+def _letters_of_text(text, where):
+    letters, wrong = set(), []
+    for token in _SEPARATORS.split(text):
+        if token.lower() in _JOINING_WORDS:
+            continue
+        for character in token:
+            if character.isascii() and character.isalpha():
+                letters.add(character.lower())
+            elif character not in wrong:
+                wrong.append(character)
+    if wrong:
+        listed = " and ".join(", ".join(wrong).rsplit(", ", 1))
+        verb = "is not a letter from a to z" if len(wrong) == 1 else "are not letters from a to z"
+        raise _NotLetters(f"{where}: {listed} {verb}")
+    return letters
+
+
+def letters_of(value, name="answer"):
+    """The set of lower-case letters ``value`` stands for, or ``_NotLetters`` saying what it is instead.
+
+    Accepted: a string ("b", " B ", "b, d", "bd", "b and d") and a set, frozenset,
+    list or tuple of such strings. Raises ``_NotLetters`` for anything else.
+    """
+    if isinstance(value, str):
+        if len(value) > _LONGEST_ANSWER:
+            raise _NotLetters(f"`{name}` is a text of {len(value)} characters, not a few letters")
+        return _letters_of_text(value, f"`{name}` is {_short(value)}")
+    if isinstance(value, (set, frozenset, list, tuple)):
+        kind = type(value).__name__
+        if len(value) > _LONGEST_ANSWER:
+            raise _NotLetters(f"`{name}` is {_article(kind)} of {len(value)} items, not a few letters")
+        letters = set()
+        for item in list(value):
+            if not isinstance(item, str):
+                raise _NotLetters(f"`{name}` is {_article(kind)} holding {_kind(item)}, not only letters")
+            if len(item) > _LONGEST_ANSWER:
+                raise _NotLetters(f"`{name}` is {_article(kind)} holding a text of {len(item)} characters")
+            letters |= _letters_of_text(item, f"`{name}` is {_article(kind)} holding {_short(item)}")
+        return letters
+    raise _NotLetters(f"`{name}` is {_kind(value)}, not letters")
+
+
+def _answer_letters(value, what):
+    """The letters of a question's own ``answer`` or ``choices``; a mistake there is the author's."""
+    try:
+        letters = letters_of(value, what)
+    except _NotLetters as error:
+        raise ValueError(f"question {what}: {error}") from None
+    if not letters:
+        raise ValueError(f"question {what}: no letters in {value!r}")
+    return frozenset(letters)
+
+
+class Question:
+    """A self-check question: ``check.q1()`` reads the notebook's ``q1`` and prints one line.
+
+    Made by ``question(...)``; see there. ``check.q1("b")`` checks that answer
+    instead of the notebook's variable, and ``check.q1.evaluate(...)`` returns
+    the ``Outcome`` without printing (for tests).
+    """
+
+    def __init__(self, number, answer, explanation, *, choices=None, name=None):
+        number = str(number)
+        label = number.rsplit(".", 1)[-1]
+        if name is None:
+            name = label.lower()
+        if not name.isidentifier():
+            raise ValueError(f"question {number}: pass name=, the notebook variable the check reads")
+        self.number = number
+        self.label = label if label != number or label[:1].upper() == "Q" else ""
+        self.name = name
+        self.answer = _answer_letters(answer, f"{number} answer")
+        self.choices = _answer_letters(choices, f"{number} choices") if choices is not None else None
+        if self.choices is not None and not self.answer <= self.choices:
+            raise ValueError(f"question {number}: the answer {set(self.answer)} is not among the choices")
+        self.explanation = _one_line(explanation)
+        if not self.explanation:
+            raise ValueError(f"question {number}: give an explanation; it is shown whether the answer is right or wrong")
+        self.__doc__ = (
+            f"Check self-check question {number}: set `{name} = ` a letter or a set of letters, then run "
+            f"`check.{name}()`. It prints one line, PASSED, FAILED or NOT ATTEMPTED."
+        )
+
+    def __repr__(self):
+        return f"<question {self.number}: check.{self.name}() reads `{self.name}`>"
+
+    def _outcome(self, status, message):
+        return _QuestionOutcome(self.number, status, _one_line(message), self.label)
+
+    def _run(self, args, frame):
+        if len(args) > 1:
+            return self._outcome(FAIL, f"pass one answer, or none to read `{self.name}`. Hint: `check.{self.name}()`.")
+        if args:
+            value = args[0]
+        else:
+            try:
+                (value,) = _from_notebook([self.name], frame)
+            except NotAttempted:
+                return self._outcome(
+                    NOT_ATTEMPTED, f"`{self.name}` is not defined yet: write your answer in `{self.name} = ...` and run that cell"
+                )
+        return self.judge(value)
+
+    def judge(self, value):
+        """The ``Outcome`` for the answer ``value``; never raises."""
+        if value is Ellipsis:
+            return self._outcome(NOT_ATTEMPTED, f"replace the `...` in `{self.name} = ...` with your answer: {ANSWER_FORMS}")
+        try:
+            letters = letters_of(value, self.name)
+        except _NotLetters as error:
+            return self._outcome(FAIL, f"{error}; {ANSWER_FORMS}.")
+        except Exception as error:  # noqa: BLE001 - a value of the learner's may misbehave in any way
+            return self._outcome(FAIL, f"`{self.name}` could not be read ({type(error).__name__}); {ANSWER_FORMS}.")
+        if not letters:
+            return self._outcome(FAIL, f"`{self.name}` holds no letters; {ANSWER_FORMS}.")
+        if self.choices is not None and not letters <= self.choices:
+            outside = sorted(letters - self.choices)
+            listed = " and ".join(", ".join(outside).rsplit(", ", 1))
+            verb = "is not one of" if len(outside) == 1 else "are not among"
+            return self._outcome(
+                FAIL, f"you answered {_format_letters(letters)}, but {listed} {verb} the choices {_format_choices(self.choices)}."
+            )
+        if letters == self.answer:
+            return self._outcome(PASS, self.explanation)
+        return self._outcome(FAIL, f"you answered {_format_letters(letters)}; not quite. {self.explanation}")
+
+    def evaluate(self, *args):
+        """The ``Outcome``, without printing: of ``args[0]`` if given, else of the caller's variable."""
+        return self._run(args, sys._getframe(1))
+
+    def __call__(self, *args):
+        outcome = self._run(args, sys._getframe(1))
+        print(outcome.line)
+        if outcome.status != PASS and os.environ.get(RAISE_ENV) == "1":
+            raise CheckNotPassed(outcome)
+
+
+def question(number, answer, explanation, *, choices=None, name=None):
+    """A self-check question's check, for a lesson's check module::
+
+        q1 = question("1.Q1", answer={"b", "d"}, explanation="Django runs a class ... because ...")
+        __all__ = ["ex1", ..., "q1"]
+
+    In the notebook the learner writes ``q1 = ...`` (``...``: not answered yet),
+    replaces ``...`` with a letter (``"b"``) or a set of letters
+    (``{"b", "d"}``, also a list, a tuple or a string like ``"b, d"``; any case),
+    and runs ``check.q1()``, which reads the notebook's variable of the same
+    name as the check: ``name``, by default the number's last part in lower
+    case ("1.Q1" → ``q1``). The line says PASSED with the explanation, FAILED
+    with the learner's letters and the explanation (never the right letters,
+    so the explanation should not name them either), or NOT ATTEMPTED.
+    ``choices`` ("abcd") makes the check refuse letters outside them by name.
+    Like exercise checks it prints one line, never a traceback, and with
+    ``COURSE_CHECKS_RAISE=1`` raises ``CheckNotPassed`` unless it passed.
+    """
+    return Question(number, answer, explanation, choices=choices, name=name)

@@ -9,7 +9,7 @@ import inspect
 from django.db.models import QuerySet
 
 from course import data
-from course.checks.framework import Fail, call, exercise, expect
+from course.checks.framework import Fail, call, exercise, expect, question
 from course.checks import lesson02
 from library.models import Author, Book
 
@@ -119,8 +119,36 @@ def ex2(newest_title):
 
 
 # What a notebook uses, and all that `check.<Tab>` offers.
-__all__ = ["ex1", "ex2"]
+__all__ = ["ex1", "ex2", "q1", "q2", "q3"]
 
 
 def __dir__():
     return __all__
+
+
+# --------------------------------------------------------------------------- self-check questions
+
+q1 = question(
+    "0.Q1",
+    answer="b",
+    choices="abcd",
+    explanation="the sandbox lets a cell's own top-level sync code use the ORM, as `manage.py shell` does, and "
+    "refuses sync ORM calls in async code serving a request, as a real ASGI server does "
+    "(`SynchronousOnlyOperation`): an async view uses the async ORM (`await Book.objects.acount()`).",
+)
+q2 = question(
+    "0.Q2",
+    answer="b",
+    choices="abcd",
+    explanation="NOT ATTEMPTED means the check found the stub (`raise NotImplementedError()`) or no definition "
+    "at all; wrong code gives FAILED with a hint, and code that runs too long is stopped with a FAILED line "
+    "that says so.",
+)
+q3 = question(
+    "0.Q3",
+    answer="b",
+    choices="abcd",
+    explanation="a cell already runs inside the kernel's event loop, so `await main()` runs the coroutine there; "
+    "`asyncio.run()` and `run_until_complete()` refuse to start a second loop, and `main()` alone only creates "
+    "a coroutine that never runs.",
+)

@@ -25,7 +25,7 @@ from django.views import View
 
 from course import data, loops
 from course.cells import mount, unmount
-from course.checks.framework import Fail, NotAttempted, call, exercise, expect
+from course.checks.framework import Fail, NotAttempted, call, exercise, expect, question
 from course.lessons.lesson01 import LEGACY_PARTNER, PARTNERS, copies_at, lookups, quiet_request_log
 from library.models import Author, Book, Loan, Member
 
@@ -151,69 +151,68 @@ def ex1(author_list):
     view = async_view(cls)
     path = mount(PREFIX + "authors/", view)
     orm_hint = "use the async ORM: `async for` over a queryset, `await Author.objects.acreate(...)`."
-    data.seed()  # inserted Ursula, Italo, Octavia: neither by name nor by birth year
-    try:
-        for round_ in range(2):
-            response = send("GET", path, orm_hint)
-            expect_status(response, "GET", 200, "define `async def get(self, request)` returning a `JsonResponse`.")
-            got = json_of(response, "GET")
-            want = list(Author.objects.order_by("name").values_list("name", flat=True))
-            expect(
-                isinstance(got, dict) and "authors" in got,
-                f"GET answered {got!r}, expected a JSON object with the key 'authors'.",
-                'answer `{"authors": [...]}`.',
-            )
-            names = got["authors"]
-            if isinstance(names, list) and sorted(map(str, names)) == want:
-                hint = (
-                    "list the names in alphabetical order: without `order_by(\"name\")` the database returns "
-                    "the rows in no promised order (here, the order they were inserted)."
+    with data.seeded():  # inserted Ursula, Italo, Octavia: neither by name nor by birth year
+        try:
+            for round_ in range(2):
+                response = send("GET", path, orm_hint)
+                expect_status(response, "GET", 200, "define `async def get(self, request)` returning a `JsonResponse`.")
+                got = json_of(response, "GET")
+                want = list(Author.objects.order_by("name").values_list("name", flat=True))
+                expect(
+                    isinstance(got, dict) and "authors" in got,
+                    f"GET answered {got!r}, expected a JSON object with the key 'authors'.",
+                    'answer `{"authors": [...]}`.',
                 )
-            elif round_ == 1 and names == first_answer:
-                hint = "read the names from the database on every request; don't return a fixed list."
-            else:
-                hint = "list every author's name, in alphabetical order, from the database."
-            expect(same_json(names, want), f"GET answered authors {names!r}, expected {want!r}.", hint)
-            first_answer = names
-            if round_ == 0:  # real data, not a fixed list: add an author (last inserted, not last by name)
-                Author.objects.create(name="Ted Chiang", born=1967)
+                names = got["authors"]
+                if isinstance(names, list) and sorted(map(str, names)) == want:
+                    hint = (
+                        "list the names in alphabetical order: without `order_by(\"name\")` the database returns "
+                        "the rows in no promised order (here, the order they were inserted)."
+                    )
+                elif round_ == 1 and names == first_answer:
+                    hint = "read the names from the database on every request; don't return a fixed list."
+                else:
+                    hint = "list every author's name, in alphabetical order, from the database."
+                expect(same_json(names, want), f"GET answered authors {names!r}, expected {want!r}.", hint)
+                first_answer = names
+                if round_ == 0:  # real data, not a fixed list: add an author (last inserted, not last by name)
+                    Author.objects.create(name="Ted Chiang", born=1967)
 
-        # A browser's form body. (In 4.1, AsyncClient cannot send multipart data: Django ticket #34063.)
-        # The name is written in lower case on purpose: it must be stored exactly as sent.
-        name = "bell hooks"
-        before = Author.objects.count()
-        form = urlencode({"name": name})
-        response = send("POST", path, orm_hint, data=form, content_type="application/x-www-form-urlencoded")
-        expect(
-            response.status_code != 405,
-            "POST answered 405 (Method Not Allowed).",
-            "define `async def post(self, request)` too.",
-        )
-        created = list(Author.objects.filter(name=name))
-        added = sorted(set(Author.objects.values_list("name", flat=True)) - set(want))
-        expect(
-            created,
-            f"POST answered {response.status_code} but no author called {name!r} is in the database"
-            + (f"; it added {', '.join(map(repr, added))}." if added else "."),
-            "create the author from `request.POST['name']`, exactly as sent, with the async ORM.",
-        )
-        expect(
-            Author.objects.count() == before + 1,
-            f"one POST added {Author.objects.count() - before} authors to the database.",
-            "create the author once.",
-        )
-        created = created[0]
-        expect_status(response, "POST", 201, "a POST that creates something answers `201 Created`: pass `status=201`.")
-        got = json_of(response, "POST")
-        want = {"id": created.pk, "name": created.name}
-        expect(
-            same_json(got, want), f"POST answered {got!r}, expected {want!r}.", "answer the new author's `id` and `name`."
-        )
+            # A browser's form body. (In 4.1, AsyncClient cannot send multipart data: Django ticket #34063.)
+            # The name is written in lower case on purpose: it must be stored exactly as sent.
+            name = "bell hooks"
+            before = Author.objects.count()
+            form = urlencode({"name": name})
+            response = send("POST", path, orm_hint, data=form, content_type="application/x-www-form-urlencoded")
+            expect(
+                response.status_code != 405,
+                "POST answered 405 (Method Not Allowed).",
+                "define `async def post(self, request)` too.",
+            )
+            created = list(Author.objects.filter(name=name))
+            added = sorted(set(Author.objects.values_list("name", flat=True)) - set(want))
+            expect(
+                created,
+                f"POST answered {response.status_code} but no author called {name!r} is in the database"
+                + (f"; it added {', '.join(map(repr, added))}." if added else "."),
+                "create the author from `request.POST['name']`, exactly as sent, with the async ORM.",
+            )
+            expect(
+                Author.objects.count() == before + 1,
+                f"one POST added {Author.objects.count() - before} authors to the database.",
+                "create the author once.",
+            )
+            created = created[0]
+            expect_status(response, "POST", 201, "a POST that creates something answers `201 Created`: pass `status=201`.")
+            got = json_of(response, "POST")
+            want = {"id": created.pk, "name": created.name}
+            expect(
+                same_json(got, want), f"POST answered {got!r}, expected {want!r}.", "answer the new author's `id` and `name`."
+            )
 
-        expect_not_allowed(path, ("PUT", "DELETE"), {"GET", "POST"}, orm_hint)
-    finally:
-        unmount(PREFIX + "authors/")
-        data.seed()
+            expect_not_allowed(path, ("PUT", "DELETE"), {"GET", "POST"}, orm_hint)
+        finally:
+            unmount(PREFIX + "authors/")
     return "GET, POST and 405 are all answered asynchronously, from the database."
 
 
@@ -231,74 +230,73 @@ def ex2(loan_view):
         "in async code use the async ORM (`aget`, `aupdate`, ...), and `select_related()` so that "
         "`loan.book` and `loan.member` need no extra query; `get_object_or_404` is synchronous."
     )
-    data.seed()
-    # A second open loan, so that a handler must use the loan in the URL: GET and POST go to this one,
-    # and the first one must stay as it is.
-    other = Loan.objects.select_related("book", "member").get()
-    loan = Loan.objects.create(
-        book=Book.objects.get(title="The Dispossessed"),
-        member=Member.objects.get(name="Grace"),
-        borrowed_on=data.LOAN_START,
-        due_on=other.due_on,
-    )
-    loan = Loan.objects.select_related("book", "member").get(pk=loan.pk)
+    with data.seeded():
+        # A second open loan, so that a handler must use the loan in the URL: GET and POST go to this one,
+        # and the first one must stay as it is.
+        other = Loan.objects.select_related("book", "member").get()
+        loan = Loan.objects.create(
+            book=Book.objects.get(title="The Dispossessed"),
+            member=Member.objects.get(name="Grace"),
+            borrowed_on=data.LOAN_START,
+            due_on=other.due_on,
+        )
+        loan = Loan.objects.select_related("book", "member").get(pk=loan.pk)
 
-    def json_for(item):
-        return {"book": item.book.title, "member": item.member.name, "returned": item.returned_on is not None}
-
-    try:
-        for item in (loan, other):
-            response = send("GET", f"{base}{item.pk}/", orm_hint)
-            expect_status(response, f"GET of loan {item.pk}", 200, "keep the behaviour of the original `get`.")
-            got = json_of(response, "GET")
-            want = json_for(item)
-            expect(
-                same_json(got, want),
-                f"GET of loan {item.pk} answered {got!r}, expected {want!r}.",
-                "keep the JSON of the original `get`, for the loan whose `pk` is in the URL.",
-            )
+        def json_for(item):
+            return {"book": item.book.title, "member": item.member.name, "returned": item.returned_on is not None}
 
         try:
-            response = send("GET", f"{base}999/", orm_hint)
-        except Loan.DoesNotExist:
-            raise Fail(
-                "GET of an unknown loan raised Loan.DoesNotExist (a 500 error) instead of answering 404.",
-                "catch `Loan.DoesNotExist` and raise `Http404`, as `get_object_or_404` did.",
-            ) from None
-        expect_status(response, "GET of an unknown loan", 404, "raise `Http404` when there is no such loan.")
+            for item in (loan, other):
+                response = send("GET", f"{base}{item.pk}/", orm_hint)
+                expect_status(response, f"GET of loan {item.pk}", 200, "keep the behaviour of the original `get`.")
+                got = json_of(response, "GET")
+                want = json_for(item)
+                expect(
+                    same_json(got, want),
+                    f"GET of loan {item.pk} answered {got!r}, expected {want!r}.",
+                    "keep the JSON of the original `get`, for the loan whose `pk` is in the URL.",
+                )
 
-        response = send("POST", f"{base}{loan.pk}/", orm_hint)
-        expect_status(response, "POST", 200, "keep the original `post`: it was already right.")
-        got = json_of(response, "POST")
-        expect(
-            same_json(got, {"returned": True}),
-            f"POST answered {got!r}, expected {{'returned': True}}.",
-            "keep the original `post`.",
-        )
-        loan.refresh_from_db()
-        other.refresh_from_db()
-        expect(
-            loan.returned_on is not None,
-            "POST answered 200 but the loan is still open in the database.",
-            "keep the original `post`.",
-        )
-        expect(
-            other.returned_on is None,
-            f"POST to loan {loan.pk} also closed loan {other.pk}.",
-            "close only the loan whose `pk` is in the URL: `filter(pk=pk, ...)`.",
-        )
-        response = send("POST", f"{base}{loan.pk}/", orm_hint)
-        expect_status(response, "POST on a returned loan", 409, "keep the original `post`.")
-        got = json_of(send("GET", f"{base}{loan.pk}/", orm_hint), "GET")
-        expect(
-            got.get("returned") is True,
-            f"after the loan was returned, GET answered {got!r}.",
-            "read `returned_on` from the database on every request.",
-        )
-        expect_not_allowed(f"{base}{loan.pk}/", ("PUT", "DELETE"), {"GET", "POST"}, orm_hint)
-    finally:
-        unmount(PREFIX + "loans/<int:pk>/")
-        data.seed()
+            try:
+                response = send("GET", f"{base}999/", orm_hint)
+            except Loan.DoesNotExist:
+                raise Fail(
+                    "GET of an unknown loan raised Loan.DoesNotExist (a 500 error) instead of answering 404.",
+                    "catch `Loan.DoesNotExist` and raise `Http404`, as `get_object_or_404` did.",
+                ) from None
+            expect_status(response, "GET of an unknown loan", 404, "raise `Http404` when there is no such loan.")
+
+            response = send("POST", f"{base}{loan.pk}/", orm_hint)
+            expect_status(response, "POST", 200, "keep the original `post`: it was already right.")
+            got = json_of(response, "POST")
+            expect(
+                same_json(got, {"returned": True}),
+                f"POST answered {got!r}, expected {{'returned': True}}.",
+                "keep the original `post`.",
+            )
+            loan.refresh_from_db()
+            other.refresh_from_db()
+            expect(
+                loan.returned_on is not None,
+                "POST answered 200 but the loan is still open in the database.",
+                "keep the original `post`.",
+            )
+            expect(
+                other.returned_on is None,
+                f"POST to loan {loan.pk} also closed loan {other.pk}.",
+                "close only the loan whose `pk` is in the URL: `filter(pk=pk, ...)`.",
+            )
+            response = send("POST", f"{base}{loan.pk}/", orm_hint)
+            expect_status(response, "POST on a returned loan", 409, "keep the original `post`.")
+            got = json_of(send("GET", f"{base}{loan.pk}/", orm_hint), "GET")
+            expect(
+                got.get("returned") is True,
+                f"after the loan was returned, GET answered {got!r}.",
+                "read `returned_on` from the database on every request.",
+            )
+            expect_not_allowed(f"{base}{loan.pk}/", ("PUT", "DELETE"), {"GET", "POST"}, orm_hint)
+        finally:
+            unmount(PREFIX + "loans/<int:pk>/")
     return "every handler is async, and GET, 404, POST, 409 and 405 all behave as before."
 
 
@@ -442,7 +440,31 @@ def ex3(availability_view):
 
 
 # What a notebook uses, and all that `check.<Tab>` offers.
-__all__ = ["ex1", "ex2", "ex3"]
+# ---------------------------------------------------------------- self-check questions
+
+q1 = question(
+    "1.Q1",
+    answer={"a", "d"},
+    choices="abcd",
+    explanation="as_view() accepts a class whose handlers are all `def` or all `async def`; a generic view such as "
+    "TemplateView already has a sync get(), so adding an async post() mixes modes and raises ImproperlyConfigured.",
+)
+q2 = question(
+    "1.Q2",
+    answer="c",
+    choices="abc",
+    explanation="an async view runs on the event loop's one thread; time.sleep() never hands the loop back, so the "
+    "next request can only enter after the previous one has left (the lesson's +-+-+- order).",
+)
+q3 = question(
+    "1.Q3",
+    answer={"a", "d"},
+    choices="abcd",
+    explanation="in async code every query must be awaited through the async ORM or run in a thread with "
+    "sync_to_async; the sync ORM and the lazy request.user (it queries on first use) raise SynchronousOnlyOperation.",
+)
+
+__all__ = ["ex1", "ex2", "ex3", "q1", "q2", "q3"]
 
 
 def __dir__():

@@ -29,7 +29,7 @@ from django.db.models import QuerySet
 
 from course import data, loops
 from course.lessons import lesson02 as lesson02_tools
-from course.checks.framework import Fail, NotAttempted, call, exercise, expect
+from course.checks.framework import Fail, NotAttempted, call, exercise, expect, question
 from library.models import Author, Book, Loan, Member
 
 _NEVER_AWAITED = re.compile(r"coroutine '([^']+)' was never awaited")
@@ -279,8 +279,7 @@ def ex1(shelf_report):
         f"shelf_report is {type(shelf_report).__name__}, not a function.",
         "define it with `async def shelf_report(year):`.",
     )
-    data.seed()
-    try:
+    with data.seeded():
         for year in (1970, 1979, 2100):
             _check_report(run_learner(shelf_report, year, name="shelf_report", async_interface=True), year)
         # Real data, not fixed answers: return the open loan and add a new book.
@@ -289,8 +288,6 @@ def ex1(shelf_report):
         Book.objects.create(title="Fledgling", author=butler, isbn="9780446696166", published=2005)
         for year in (1979, 2000):
             _check_report(run_learner(shelf_report, year, name="shelf_report", async_interface=True), year)
-    finally:
-        data.seed()
     return "the same report as the sync version, from the async interface only."
 
 
@@ -331,15 +328,12 @@ def ex2(catalogue):
         f"catalogue is {type(catalogue).__name__}, not a function.",
         "define it with `async def catalogue():`.",
     )
-    data.seed()
-    try:
+    with data.seeded():
         _check_catalogue(catalogue)
         shelley = Author.objects.create(name="Mary Shelley", born=1797)
         Book.objects.create(title="Frankenstein", author=shelley, isbn="9780141439471", published=1818)
         Book.objects.create(title="The Last Man", author=shelley, isbn="9780199552351", published=1826)
         _check_catalogue(catalogue)
-    finally:
-        data.seed()
     return "every book with its author, from async code, in at most two queries."
 
 
@@ -407,8 +401,7 @@ def ex3(hand_over):
         f"hand_over is {type(hand_over).__name__}, not a function.",
         "define it with `async def hand_over(loan_id, member_id, on):`.",
     )
-    data.seed()
-    try:
+    with data.seeded():
         # 1. It works: Ada's loan of Kindred goes to Grace. Two other loans are open, one borrowed
         # earlier but saved later, one borrowed and saved later, so the loan to close is neither the
         # first nor the newest nor the last inserted, and Ada has another open loan to leave alone.
@@ -476,13 +469,35 @@ def ex3(hand_over):
         linus = Member.objects.create(name="Linus", email="linus@example.com")
         with _failing_inserts_for(linus):
             _expect_nothing_changed(hand_over, old.pk, linus.pk, "the new loan could not be saved")
-    finally:
-        data.seed()
     return "the hand-over is all-or-nothing, and runs from async code."
 
 
 # What a notebook uses, and all that `check.<Tab>` offers.
-__all__ = ["ex1", "ex2", "ex3"]
+# --------------------------------------------------------------------------- self-check questions
+
+q1 = question(
+    "2.Q1",
+    answer={"b", "d"},
+    choices="abcd",
+    explanation="only the methods that run a query have an a-twin; methods that build a queryset (filter, "
+    "order_by, ...) run no query and are safe anywhere.",
+)
+q2 = question(
+    "2.Q2",
+    answer="b",
+    choices="abc",
+    explanation="each a-method is sync_to_async around the sync one: gather() hands both calls to the same "
+    "thread-sensitive worker thread, which runs them one after the other; nothing runs on the loop's thread.",
+)
+q3 = question(
+    "2.Q3",
+    answer="b",
+    choices="abc",
+    explanation="Model.asave() only arrived in Django 4.2, and a sync save() on the event loop's thread raises "
+    "SynchronousOnlyOperation: in 4.1, wrap the sync method and await the wrapper.",
+)
+
+__all__ = ["ex1", "ex2", "ex3", "q1", "q2", "q3"]
 
 
 def __dir__():

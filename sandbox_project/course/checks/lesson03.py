@@ -33,7 +33,7 @@ from django.db.models import Q
 from django.db.models.constraints import BaseConstraint
 
 from course import cells, postgres
-from course.checks.framework import Fail, NotAttempted, call, exercise, expect
+from course.checks.framework import Fail, NotAttempted, call, exercise, expect, question
 
 PLACED = datetime.date(2022, 8, 3)
 EXPIRES = PLACED + datetime.timedelta(days=7)
@@ -633,7 +633,24 @@ def _run_bookings(Booking):
 
 
 # What a notebook uses, and all that `check.<Tab>` offers.
-__all__ = ["ex1", "ex2", "ex3", "hold_model", "seminar_booking_model"]
+# ---------------------------------------------------------------- self-check questions
+
+q1 = question(
+    "3.Q1",
+    answer="d",
+    choices="abcde",
+    explanation="since 4.1, full_clean() runs validate_constraints() after clean_fields(), clean() and "
+    "validate_unique(); that last step asks each constraint, the check constraint included (4.0 left it to save()).",
+)
+q2 = question(
+    "3.Q2",
+    answer="a",
+    choices="abcd",
+    explanation="only a UniqueConstraint on one field with no condition reports under that field (with the unique "
+    "message); several fields, expressions and check constraints report under __all__ (NON_FIELD_ERRORS).",
+)
+
+__all__ = ["ex1", "ex2", "ex3", "q1", "q2", "hold_model", "seminar_booking_model"]
 
 
 def __dir__():

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.views import View
 
 from course import cells, deprecations
-from course.checks.framework import Fail, NotAttempted, call, exercise, expect
+from course.checks.framework import Fail, NotAttempted, call, exercise, expect, question
 from course.lessons.lesson04 import METHODS, SITE, Browser, server_log, submit_buttons
 
 USERNAME, PASSWORD = "lesson04-checker", "lesson04-checker-password"
@@ -536,7 +536,24 @@ def ex3(view_class, test):
 
 
 # What a notebook uses, and all that `check.<Tab>` offers.
-__all__ = ["ex1", "ex2", "ex3", "PREFERENCES_PAGE", "ARTICLE_BUTTON"]
+# ---------------------------------------------------------------- self-check questions
+
+q1 = question(
+    "4.Q1",
+    answer={"a", "b", "c"},
+    choices="abcd",
+    explanation="4.1's LogoutView logs out on GET (with a RemovedInDjango50Warning), on HEAD (answered by the get "
+    "handler, without a warning) and on POST; a POST without the token is refused with 403 by the CSRF middleware.",
+)
+q2 = question(
+    "4.Q2",
+    answer="b",
+    choices="abc",
+    explanation="since 4.1 the cookie keeps the secret itself, unmasked, and stays the same across responses; "
+    "only the token in the page is masked afresh for every response (4.0's cookie held a masked token).",
+)
+
+__all__ = ["ex1", "ex2", "ex3", "q1", "q2", "PREFERENCES_PAGE", "ARTICLE_BUTTON"]
 
 
 def __dir__():

@@ -25,7 +25,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.utils.encoding import force_str
 
-from course.checks.framework import Fail, call, exercise, expect
+from course.checks.framework import Fail, call, exercise, expect, question
 from course.lessons.lesson05 import captured_logs, keys
 
 USER_PREFIX = "lesson05-check-"
@@ -384,8 +384,33 @@ def ex3(make_unsubscribe_signer):
     return "links use the current key and a salt of their own, and old keys are refused at once."
 
 
+# ---------------------------------------------------------------- self-check questions
+
+q1 = question(
+    "5.Q1",
+    answer="b",
+    choices="abcd",
+    explanation="Django signs with SECRET_KEY only; the fallbacks are only tried when checking a signature, which is "
+    "why the lesson's day-1 link validates with the new key alone.",
+)
+q2 = question(
+    "5.Q2",
+    answer={"a", "c"},
+    choices="abcde",
+    explanation="whatever is still signed with the removed key is refused: a session not used since the rotation "
+    "and a token made before it; a session used on day 1 was moved to the new key, a link made on day 1 was signed "
+    "with it, and password hashes never involve SECRET_KEY.",
+)
+q3 = question(
+    "5.Q3",
+    answer="b",
+    choices="abc",
+    explanation="4.0 has no such setting (global_settings has no default for it), so setting it raises nothing and "
+    "nothing reads it: the session signed with the old key is lost, as the side-by-side run on 4.0.10 shows.",
+)
+
 # What a notebook uses, and all that `check.<Tab>` offers.
-__all__ = ["ex1", "ex2", "ex3"]
+__all__ = ["ex1", "ex2", "ex3", "q1", "q2", "q3"]
 
 
 def __dir__():

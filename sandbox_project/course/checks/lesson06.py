@@ -17,7 +17,7 @@ from django.http import StreamingHttpResponse
 from django.test import RequestFactory
 
 from course import data
-from course.checks.framework import Fail, NotAttempted, call, exercise, expect
+from course.checks.framework import Fail, NotAttempted, call, exercise, expect, question
 from course.deprecations import recorded
 from course.html import parse
 from course.lessons.lesson06 import (
@@ -327,8 +327,7 @@ def _same_json(got, want):
 def ex2(book_cards):
     """``book_cards(request)``: one article per book with its data for JavaScript, and the search term."""
     expect(callable(book_cards), f"book_cards is {type(book_cards).__name__}, not a view.", "define a function.")
-    data.seed()
-    try:
+    with data.seeded():
         author = Author.objects.get(name="Octavia E. Butler")
         Book.objects.create(title=EVIL_TITLE, author=author, isbn="9999999999999", published=2022)
         Book.objects.create(title=COMMENT_TITLE, author=author, isbn="9999999999998", published=1987)
@@ -391,8 +390,6 @@ def ex2(book_cards):
                     f"the data of {book.title!r} parses to {got!r}, expected {want!r}.",
                     "pass a dict with title, isbn and published (a number).",
                 )
-    finally:
-        data.seed()
     return "the data of every book and the search term parse back unchanged, and nothing broke out."
 
 
@@ -538,8 +535,35 @@ def ex3(event_template):
     return "every field has its own div, labels and legends are tied to their inputs, errors and help text are shown."
 
 
+# ---------------------------------------------------------------- self-check questions
+
+q1 = question(
+    "6.Q1",
+    answer="b",
+    choices="abcd",
+    explanation="in 4.1 the default renderer answers django/forms/default.html, a proxy of the table template, and "
+    "rendering it raises RemovedInDjango50Warning (a PendingDeprecationWarning, hidden unless you run with -Wa); "
+    "divs become the default only in 5.0.",
+)
+q2 = question(
+    "6.Q2",
+    answer={"a", "c"},
+    choices="abcd",
+    explanation="the div template groups the radio buttons in a <fieldset> named by legend_tag() and uses no layout "
+    "table; the group's label_tag() keeps no `for` in every style, and the hidden input is still rendered, in the "
+    "last field's <div>.",
+)
+q3 = question(
+    "6.Q3",
+    answer={"a", "c"},
+    choices="abcd",
+    explanation="json_script (function or filter, id or not) escapes <, > and & as JSON escapes, which a JSON parser "
+    "turns back, inside the <script> element it writes; json.dumps pasted into a script lets </script> end the "
+    "element, and the function's docstring says its output is not safe inside a tag attribute.",
+)
+
 # What a notebook uses, and all that `check.<Tab>` offers.
-__all__ = ["ex1", "ex2", "ex3"]
+__all__ = ["ex1", "ex2", "ex3", "q1", "q2", "q3"]
 
 
 def __dir__():

@@ -22,7 +22,10 @@
     can serve the requests concurrently, they overlap because of that design,
     however fast or loaded the machine is; where it cannot, the cap ends the
     wait and the log shows fewer inside. No conclusion is read off a clock:
-    the timestamps are kept only to draw the timeline.
+    the timestamps are kept only to draw the timeline. ``log.overlapping(kind)``
+    counts the requests that were inside while another one was, from the
+    recorded order of enter/leave events; ``timeline(log, demo)`` draws the
+    visits with matplotlib.
 
 The partner libraries of exercise 1.3
     ``slow_lookup(partner, isbn)`` is an async client (it awaits
@@ -44,6 +47,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from course import logs
+from course.loops import loop_running
 
 # ---------------------------------------------------------------- logging
 
@@ -144,6 +148,44 @@ class ViewLog:
 
     def threads(self, kind):
         return [v.thread for v in self.visits(kind)]
+
+    def overlapping(self, kind):
+        """How many requests of ``kind`` were inside the view while at least one other was, from the event order."""
+        visits = self.visits(kind)
+        return sum(
+            any(a is not b and a.order[0] < b.order[1] and b.order[0] < a.order[1] for b in visits) for a in visits
+        )
+
+
+def timeline(log, demo, title="Each request's stay in its view"):
+    """Draw the recorded visits: one lane per view kind, one bar per request (entered to left).
+
+    ``demo`` maps a label to ``(kind, url)``, as in the lesson. The bars' lengths
+    are measured times (they change with the machine); the overlaps are what the
+    printed counts describe.
+    """
+    import matplotlib.pyplot as plt
+
+    colors = ("tab:green", "tab:blue", "tab:red", "tab:purple")
+    fig, ax = plt.subplots(figsize=(7.5, 0.16 * sum(len(log.visits(k)) + 1 for k, _ in demo.values()) + 1.0))
+    row, ticks, labels = 0, [], []
+    for color, (label, (kind, _)) in zip(colors, demo.items()):
+        visits = log.visits(kind)
+        if not visits:
+            continue
+        start = visits[0].entered
+        ticks.append(row + (len(visits) - 1) / 2)
+        labels.append(f"{label}\n{log.overlapping(kind)} of {len(visits)} overlapping")
+        for visit in visits:
+            ax.barh(row, visit.left - visit.entered, left=visit.entered - start, height=0.7, color=color)
+            row += 1
+        row += 1
+    ax.set_yticks(ticks, labels, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds since the view's first request entered (one bar per request)")
+    ax.set_title(title, fontsize=10, loc="left")
+    fig.tight_layout()
+    plt.show()
 
 
 # ---------------------------------------------------------------- exercise 1.3
@@ -257,14 +299,6 @@ class _Recorder:
 lookups = _Recorder()
 
 
-def _loop_is_running_here():
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 async def slow_lookup(partner, isbn):
     """Ask one partner library (async client) how many copies of ``isbn`` it has: 0.2 s."""
     if partner not in PARTNERS:
@@ -274,13 +308,13 @@ async def slow_lookup(partner, isbn):
         await lookups.wait_async()
         await asyncio.sleep(LOOKUP_SECONDS)
     finally:
-        lookups.end(token, partner, isbn, True, _loop_is_running_here())
+        lookups.end(token, partner, isbn, True, loop_running())
     return copies_at(partner, isbn)
 
 
 def legacy_lookup(isbn):
     """Ask the ``west`` library (synchronous client, it blocks its thread) about ``isbn``: 0.2 s."""
-    on_event_loop = _loop_is_running_here()
+    on_event_loop = loop_running()
     token = lookups.begin(is_async=False)
     try:
         if not on_event_loop:  # waiting on the loop's thread would only hold the loop up

@@ -11,12 +11,19 @@ to the worker thread and back::
         titles = [book.title async for book in Book.objects.all()]
     len(hops)  # 1: the whole result set was loaded in one hop
 
+``queries_by_thread()`` records the thread and SQL of every query run in its
+block, on the cell's thread and on the worker thread; ``thread_diagram(...)``
+draws those records as a Mermaid sequence diagram and ``cost_picture(...)``
+draws measured per-query times with matplotlib (an image, never compared).
+``PausedQueries`` registers an SQL function ``pause()`` on the worker's SQLite
+connection that records how many queries are in flight when each one runs.
 ``hop_diagram(...)`` draws recorded hops as a Mermaid sequence diagram, and
 ``watching_sync_work()`` (used by the checks) records who wrapped sync code in
 ``sync_to_async`` and on which thread each query ran. They only record; the
 work itself runs unchanged. Every conclusion drawn from them is a count, a
 thread name or an order, never a duration, so it is the same on a busy machine.
 """
+import contextlib
 import functools
 import inspect
 import os
@@ -27,7 +34,16 @@ from contextlib import contextmanager
 
 from asgiref.sync import SyncToAsync
 
-__all__ = ["counting_hops", "hop_diagram", "watching_sync_work", "is_library_file"]
+__all__ = [
+    "counting_hops",
+    "hop_diagram",
+    "queries_by_thread",
+    "thread_diagram",
+    "cost_picture",
+    "PausedQueries",
+    "watching_sync_work",
+    "is_library_file",
+]
 
 
 @contextmanager
@@ -74,6 +90,139 @@ def hop_diagram(loop_thread, worker_threads, queries, handed_over):
         lines.append(f"    {alias}-->>L: result of {label}")
     lines.append("```")
     return Markdown("\n".join(lines))
+
+
+class _QueryLog(list):
+    """``(step, thread name, SQL)`` of every query, in the order they ran; ``step(label)`` names what follows."""
+
+    current = None
+
+    def step(self, label):
+        """Label the queries that run from now on (what the cell is calling)."""
+        self.current = label
+
+    def __call__(self, execute, sql, params, many, context):  # a connection execute wrapper
+        import threading
+
+        self.append((self.current, threading.current_thread().name, sql))
+        return execute(sql, params, many, context)
+
+
+@contextlib.asynccontextmanager
+async def queries_by_thread():
+    """Record ``(step, thread name, SQL)`` for every query in the block, on this thread and on the worker thread.
+
+    Each thread has its own connection, so Django's ``execute_wrapper`` hook is
+    installed on both: on this thread's connection directly, on the worker's
+    through ``sync_to_async``. ``log.step("acount()")`` labels the queries that follow.
+    """
+    from asgiref.sync import sync_to_async
+    from django.db import connection
+
+    log = _QueryLog()
+
+    def install():
+        connection.execute_wrappers.append(log)
+
+    def uninstall():
+        connection.execute_wrappers.remove(log)
+
+    install()
+    await sync_to_async(install)()
+    try:
+        yield log
+    finally:
+        uninstall()
+        await sync_to_async(uninstall)()
+
+
+def thread_diagram(loop_thread, queries):
+    """A Mermaid sequence diagram (as Markdown) of which thread ran each query.
+
+    ``queries`` are ``(step, thread name, SQL)`` as recorded by ``queries_by_thread()``.
+    A query on ``loop_thread`` stays on the event loop; any other is a hop to that thread.
+    """
+    from IPython.display import Markdown
+
+    workers = sorted({thread for _, thread, _ in queries if thread != loop_thread})
+    names = {thread: f"W{number}" for number, thread in enumerate(workers, 1)}
+    lines = ["```mermaid", "sequenceDiagram", f"    participant L as event loop ({loop_thread})"]
+    lines += [f"    participant {alias} as sync worker ({thread})" for thread, alias in names.items()]
+    for step, thread, sql in queries:
+        verb = sql.split()[0]
+        if thread == loop_thread:
+            lines.append(f"    Note over L: {step}: {verb} runs on the loop's own thread")
+        else:
+            alias = names[thread]
+            lines.append(f"    L->>{alias}: {step}")
+            lines.append(f"    Note over {alias}: {verb}")
+            lines.append(f"    {alias}-->>L: result")
+    lines.append("```")
+    return Markdown("\n".join(lines))
+
+
+def cost_picture(times):
+    """Draw measured seconds per call (``{label: [seconds, ...]}``) as a box plot in microseconds."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 0.6 + 0.55 * len(times)))
+    ax.boxplot([[t * 1e6 for t in values] for values in times.values()], vert=False, showfliers=False)
+    ax.set_yticks(range(1, len(times) + 1), [f"{label} ({len(v)} calls)" for label, v in times.items()])
+    ax.set_xlabel("microseconds per call, measured on this machine just now (varies from run to run)")
+    ax.set_xlim(left=0)
+    ax.invert_yaxis()
+    fig.tight_layout()
+    plt.show()
+
+
+class PausedQueries:
+    """An SQL function ``pause(pk, seconds)`` that notes which thread runs it and how many queries are in flight.
+
+    ``await paused.install()`` registers it on the worker thread's SQLite
+    connection; ``paused.get(pk)`` is an ``aget()`` whose query calls it once.
+    ``paused.ran`` holds ``(pk, thread name, queries in flight when it started)``
+    in the order the queries ran; ``paused.most`` the most in flight at once.
+    """
+
+    def __init__(self, seconds=0.1):
+        import threading
+
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        self.ran, self.now, self.most = [], 0, 0
+
+    def _pause(self, pk, seconds):
+        import threading
+        import time
+
+        with self._lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+            self.ran.append((pk, threading.current_thread().name, self.now))
+        time.sleep(seconds)
+        with self._lock:
+            self.now -= 1
+        return seconds
+
+    async def install(self):
+        from asgiref.sync import sync_to_async
+        from django.db import connection
+
+        def register():
+            connection.ensure_connection()
+            connection.connection.create_function("pause", 2, self._pause)
+
+        await sync_to_async(register)()
+
+    def get(self, pk):
+        from django.db.models import FloatField, Func, Value
+        from library.models import Book
+
+        paused = Func(Value(pk), Value(self.seconds), function="pause", output_field=FloatField())
+        return Book.objects.filter(pk=pk).annotate(paused=paused).aget()
 
 
 # --------------------------------------------------------------------------- for the checks

@@ -219,3 +219,61 @@ def server_log(*names):
     the ``django.security.csrf`` logger ("Forbidden (CSRF token missing.): /x").
     """
     return logs.captured(*(names or ("django.request", "django.security.csrf")))
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request a test client sent: what went out, what came back, who was signed in after it."""
+
+    method: str
+    path: str
+    status: int
+    signed_in: bool  # the client's session still holds a logged-in user after the response
+
+    def __str__(self):
+        return f"{self.method} {self.path} -> {self.status}, signed in after: {self.signed_in}"
+
+
+class recording:
+    """``with recording(client) as exchanges:`` records every request ``client`` sends (a list of Exchange)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.exchanges = []
+
+    def __enter__(self):
+        client, original = self.client, self.client.request
+
+        def request(**environ):
+            response = original(**environ)
+            user = "_auth_user_id" in client.session
+            self.exchanges.append(Exchange(environ["REQUEST_METHOD"], environ["PATH_INFO"], response.status_code, user))
+            return response
+
+        client.request = request
+        return self.exchanges
+
+    def __exit__(self, *exc):
+        del self.client.request  # the instance attribute; the class's method shows through again
+        return False
+
+
+def attack_sequence(exchanges, *, trigger, trigger_source="the cat page (another site)"):
+    """A Mermaid sequence diagram of ``exchanges``; the one whose path is ``trigger`` is drawn as caused by the page."""
+    lines = [
+        "```mermaid",
+        "sequenceDiagram",
+        "    participant P as " + trigger_source,
+        "    participant B as Ada's browser (a test Client)",
+        "    participant L as the library (testserver)",
+    ]
+    for exchange in exchanges:
+        if exchange.path == trigger:
+            lines.append(f"    P-->>B: an img whose src is {exchange.path}")
+        lines.append(f"    B->>L: {exchange.method} {exchange.path} (with Ada's session cookie)")
+        after = "still signed in" if exchange.signed_in else "session gone: signed out"
+        lines.append(f"    L-->>B: {exchange.status}, {after}")
+    lines.append("```")
+    from IPython.display import Markdown
+
+    return Markdown("\n".join(lines))

@@ -12,6 +12,9 @@
 ``audit(markup)``
     The problems that a few plain rules find in a rendered form (the rules are
     listed in ``audit``'s docstring). An empty list means none was found.
+``draw_trees(**markups)``
+    The element trees of several renderings side by side, as a Mermaid
+    flowchart, with a stable one-line count per tree printed first.
 ``EventForm``
     The reading-club form of exercise 6.3.
 """
@@ -106,6 +109,67 @@ def outline(markup):
             walk(child, depth + 1)
 
     walk(body(markup), 0)
+
+
+def _elements(markup):
+    """[(depth, tag)] of the element tree of ``markup``, in document order (as ``outline`` walks it)."""
+    found = []
+
+    def walk(tag, depth):
+        for child in tag.find_all(recursive=False):
+            found.append((depth, child))
+            walk(child, depth + 1)
+
+    walk(body(markup), 0)
+    return found
+
+
+def _kind(tag):
+    if tag.name in TABLE_TAGS + ("tbody", "thead"):
+        return "layout"
+    if tag.name in ("fieldset", "legend"):
+        return "group"
+    if tag.name == "label" and not tag.get("for") and not controls(tag):
+        return "orphan"
+    return "plain"
+
+
+def draw_trees(**markups):
+    """Print a count per tree, and return the trees as one Mermaid flowchart (``name=markup`` each).
+
+    Colours: table elements (layout) orange, ``<fieldset>``/``<legend>`` green,
+    a label tied to no control red.
+    """
+    from IPython.display import Markdown
+
+    lines = ["```mermaid", "flowchart TB"]
+    for number, (name, markup) in enumerate(markups.items()):
+        elements = _elements(markup)
+        kinds = Counter(_kind(tag) for _, tag in elements)
+        print(
+            f"{name}: {len(elements)} elements, {kinds['layout']} table elements, "
+            f"{sum(tag.name == 'fieldset' for _, tag in elements)} fieldset, {kinds['orphan']} label tied to nothing"
+        )
+        title = name.replace('"', "'")
+        lines.append(f'    subgraph T{number}["{title}"]')
+        lines.append("        direction TB")
+        parents = {}
+        for index, (depth, tag) in enumerate(elements):
+            node = f"T{number}_{index}"
+            text = _describe(tag).replace('"', "'").replace("#", " id=")
+            lines.append(f'        {node}["{text}"]:::{_kind(tag)}')
+            if depth > 0:
+                lines.append(f"        {parents[depth - 1]} --> {node}")
+            parents[depth] = node
+        lines.append("    end")
+    lines += [
+        "    classDef plain fill:#ffffff,stroke:#888888",
+        "    classDef layout fill:#ffe8cc,stroke:#d9480f",
+        "    classDef group fill:#d8f3dc,stroke:#2d6a4f",
+        "    classDef orphan fill:#ffd6d6,stroke:#9d0208",
+        "```",
+    ]
+    return Markdown("\n".join(lines))
 
 
 def controls(root):

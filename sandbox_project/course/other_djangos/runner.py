@@ -5,6 +5,7 @@ import re
 import subprocess
 import tempfile
 import textwrap
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources, util
 from pathlib import Path
@@ -20,7 +21,10 @@ PINS = {
     "6.0": "6.0.10", "6.1": "6.1.3",
 }
 DEFAULT_VERSIONS = ("4.0", "4.1", "4.2", "5.2")
-TIMEOUT = 120  # seconds one snippet may run
+TIMEOUT = 30  # seconds one snippet may run (installing a version first is not counted)
+
+_running = set()  # the child processes of the snippets running now, so that an interrupt can stop them all
+_running_lock = threading.Lock()
 EXACT = re.compile(r"\d+\.\d+(\.\d+)?((a|b|rc)\d+)?")
 
 
@@ -89,13 +93,22 @@ def run_under(version, code, setup=""):
         return str(error)
     request = json.dumps({"code": textwrap.dedent(code), "setup": textwrap.dedent(setup)})  # triple-quoted, indented: fine
     with resources.as_file(resources.files(__package__).joinpath("child.py")) as program:
+        child = subprocess.Popen(
+            [python.path, str(program)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, encoding="utf-8", env=_environment(directory), cwd=tempfile.gettempdir(),
+        )
+        with _running_lock:
+            _running.add(child)
         try:
-            result = subprocess.run(
-                [python.path, str(program)], input=request, capture_output=True, text=True, encoding="utf-8",
-                env=_environment(directory), cwd=tempfile.gettempdir(), timeout=TIMEOUT, check=False,
-            )
+            stdout, stderr = child.communicate(request, timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             return f"TimeoutError: the snippet did not finish within {TIMEOUT} s on Django {exact}"
+        finally:
+            child.kill()  # a no-op once it has exited
+            child.communicate()
+            with _running_lock:
+                _running.discard(child)
+    result = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
     return _answer(exact, result)
 
 
@@ -103,8 +116,16 @@ def outputs(code, versions=DEFAULT_VERSIONS, setup=""):
     """``[(exact version, output), ...]`` in the order given, each version run in its own child, in parallel."""
     versions = (versions,) if isinstance(versions, str) else tuple(versions)
     labels = [resolve(version) for version in versions]  # an unknown version is the notebook's mistake: ValueError
-    with ThreadPoolExecutor(max_workers=max(1, len(labels))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, len(labels)))
+    try:
         return list(zip(labels, pool.map(lambda version: run_under(version, code, setup), versions)))
+    except BaseException:  # Kernel → Interrupt: stop every child now rather than wait for their time limit
+        with _running_lock:
+            for child in list(_running):
+                child.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def table(code, versions=DEFAULT_VERSIONS, setup=""):

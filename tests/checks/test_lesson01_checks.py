@@ -623,6 +623,13 @@ CORRECT_AVAILABILITY = (
 )
 
 
+@pytest.fixture(autouse=True)
+def quick_lookups(monkeypatch):
+    """A partner's lookup lasts 0.2 s in the lesson; no verdict depends on how long (they rest on recorded
+    overlap and the rendezvous), so these tests use 0.02 s, and the slow-machine test stretches it again."""
+    monkeypatch.setattr(lesson01_support, "LOOKUP_SECONDS", 0.02)
+
+
 @pytest.fixture
 def quick_rendezvous(monkeypatch):
     """Wrong answers make the lookups wait out the rendezvous; a short one keeps these tests fast."""

@@ -76,3 +76,13 @@ def test_the_command_prints_every_lesson_and_fails_only_with_check():
     checked = subprocess.run([sys.executable, "-m", "tools", "pacing", "--check"], cwd=layout.ROOT, capture_output=True, text=True)
     assert checked.returncode == (1 if " OVER" in checked.stdout else 0)
     assert checked.stdout.splitlines()[:2] == result.stdout.splitlines()[:2]
+
+
+def test_every_core_and_every_deep_dive_fits_its_declared_minutes():
+    over = [
+        f"{lesson.number}: core {core} min for {lesson.reading}"
+        + ("" if lesson.deep_dive is None else f", deep dive {deep} min for {lesson.deep_dive.minutes}")
+        for lesson, core, deep, is_over in pacing.rows()
+        if is_over
+    ]
+    assert over == [], f"trim the core or move material into the deep dive (`python -m tools pacing`): {over}"

@@ -91,6 +91,8 @@ c.Spawner.environment = {
     "TMPDIR": lambda spawner: str(ROOT / "tmp" / spawner.user.name),
     # Marks every process of this hub (inherited down to each PostgreSQL) for the final sweep.
     "CLASSROOM_RUN": os.environ.get("CLASSROOM_RUN", ""),
+    # The other Django versions of the side-by-side cells, installed once for the class (docs/TEACHING.md).
+    "COURSE_DJANGO_CACHE": os.environ.get("COURSE_DJANGO_CACHE", ""),
     "PYTHONUNBUFFERED": "1",
 }
 

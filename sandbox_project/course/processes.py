@@ -20,6 +20,7 @@ __all__ = [
     "PROJECT_DIR",
     "MANAGE_PY",
     "RUN_MARKER",
+    "TEST_MARKER",
     "Finished",
     "child_environment",
     "run_python",
@@ -30,9 +31,12 @@ __all__ = [
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # sandbox_project/, beside the course package
 MANAGE_PY = PROJECT_DIR / "manage.py"
-# The environment variable that tags every process of one run (a check, a test), so that
-# whatever it started can be found and stopped afterwards: its value is unique per run.
-RUN_MARKER = "COURSE_RUN_ID"
+# The environment variable that tags every process a lesson or a check starts, so that whatever it
+# started can be found and stopped afterwards; its value names the run ("lesson07", "lesson07-check-<id>").
+RUN_MARKER = "COURSE_RUN"
+# The test harness's own tag, set on a kernel and inherited by everything started under it (a lesson's
+# RUN_MARKER replaces its value, this one is never touched): how a test finds what a notebook left behind.
+TEST_MARKER = "COURSE_TEST_RUN"
 
 
 @dataclass

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower, Upper
 from django.db.models.lookups import Contains
 
 from course import postgres
+from course.processes import RUN_MARKER
 from course.checks.framework import FAIL, NOT_ATTEMPTED, PASS
 from course.checks import lesson07 as check
 from library.models import Author, Book
@@ -433,7 +434,7 @@ def marked_processes():
     left = []
     for process in psutil.process_iter():
         try:
-            if process.environ().get("COURSE_RUN") == check.CHECK_MARKER:
+            if process.environ().get(RUN_MARKER, "").startswith(check.CHECK_MARKER):
                 left.append(process.pid)
         except (psutil.Error, OSError):
             pass

@@ -69,6 +69,37 @@ async def get_data():
 sync_get_data = async_to_sync(get_data)
 assert sync_get_data() == Book.objects.count()
 """),
+    ("async_to_sync inside async code raises, as under a server", "topics/async/#async-to-sync", """
+async def get_data():
+    return await Book.objects.acount()
+
+async def calls_it_synchronously():
+    return async_to_sync(get_data)()  # in async code: asgiref refuses
+
+try:
+    await calls_it_synchronously()
+    outcome = "ran"
+except RuntimeError as error:
+    outcome = str(error)
+assert outcome.startswith("You cannot use AsyncToSync in the same thread as an async event loop"), outcome
+"""),
+    ("async_to_sync inside an async view raises", "topics/async/#async-to-sync", """
+async def count():
+    return await Book.objects.acount()
+
+async def wrapping_view(request):
+    return HttpResponse(str(async_to_sync(count)()))
+
+mount("docs/a2s-in-view/", wrapping_view)
+from course.logs import captured
+with captured("django.request"):
+    try:
+        await AsyncClient().get("/docs/a2s-in-view/")
+        outcome = "ran"
+    except RuntimeError as error:
+        outcome = str(error)
+assert outcome.startswith("You cannot use AsyncToSync in the same thread as an async event loop"), outcome
+"""),
     ("SynchronousOnlyOperation in an async view", "topics/async/#async-safety", """
 from django.core.exceptions import SynchronousOnlyOperation
 

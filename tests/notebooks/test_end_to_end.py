@@ -21,7 +21,7 @@ import psutil
 import pytest
 
 from tests.notebook_runner import ROOT, execute, output_lines
-from course.processes import RUN_MARKER, marked_processes
+from course.processes import TEST_MARKER, marked_processes
 from tools import layout
 
 COPIED = ("notebooks", "exercises", "solutions", "sandbox_project")
@@ -92,7 +92,7 @@ def command_line(process):
 
 def leftovers(marker, temp):
     """What the kernel of this run (and anything it started) left behind."""
-    processes = {process.pid: command_line(process) for process in marked_processes(marker)}
+    processes = {process.pid: command_line(process) for process in marked_processes(marker, TEST_MARKER)}
     processes = {pid: words for pid, words in processes.items() if words is not None}
     listening = [
         c for c in psutil.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN and c.pid in processes
@@ -122,7 +122,7 @@ def test_runs_from_a_read_only_copy_and_leaves_nothing_behind(read_only_course, 
     marker = uuid.uuid4().hex
     with tempfile.TemporaryDirectory(prefix="django41-course-e2e-") as temp:
         # The kernel's own temporary directory, so that what it leaves there is visible.
-        run_env = {**env, RUN_MARKER: marker, "TMPDIR": temp}
+        run_env = {**env, TEST_MARKER: marker, "TMPDIR": temp}
         nb = execute(course / relative, cwd=elsewhere, times=times, env=run_env)
         assert wait_until_clean(marker, Path(temp)) == {}
     assert sorted(os.listdir(elsewhere)) == [], "the notebook wrote into its working directory"

@@ -17,10 +17,10 @@ synchronously, as in ``manage.py shell``. Worker threads (``sync_to_async``)
 have no running loop and are never refused, as in production.
 ``course.loops.async_safety()`` applies the production rule to the cell too.
 
-``install()`` also lets a cell call ``async_to_sync`` (and so the sync test
-``Client`` on an async view) as a Django ``TestCase`` can: from the kernel's
-main thread, the call runs in a worker thread with no event loop, and the cell
-waits for it.
+``install()`` also lets a cell's own synchronous code call ``async_to_sync``
+(and so the sync test ``Client`` on an async view) as a Django ``TestCase``
+can: the call runs in a worker thread with no event loop, and the cell waits
+for it. From async code, by the same rule, asgiref's ``RuntimeError`` stands.
 """
 import contextvars
 import inspect
@@ -122,8 +122,10 @@ def _patch_async_to_sync():
     original = AsyncToSync.__call__
 
     def __call__(self, *args, **kwargs):
-        if threading.current_thread() is threading.main_thread() and loop_running():
-            # A cell (the kernel's loop runs in this thread): do what a TestCase does, from a thread with no loop.
+        if threading.current_thread() is threading.main_thread() and loop_running() and allowed_here(sys._getframe(1)):
+            # A cell's own synchronous code (the kernel's loop runs in this thread): do what a TestCase does,
+            # from a thread with no loop. From async code (a coroutine between the cell and here: an async
+            # view, an `async def`) asgiref refuses, as under a real ASGI server.
             context = contextvars.copy_context()
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="course-sync-call") as worker:
                 return worker.submit(context.run, original, self, *args, **kwargs).result()

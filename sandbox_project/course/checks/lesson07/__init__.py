@@ -447,7 +447,7 @@ def run_under_spawn(source, timeout=None):
     limit, Kernel → Interrupt), no process of the run is left running afterwards.
     """
     timeout = timeout or RUN_SECONDS
-    run_id = uuid.uuid4().hex
+    run_id = f"{CHECK_MARKER}-{uuid.uuid4().hex}"
     try:
         return run_python(
             [
@@ -457,7 +457,6 @@ def run_under_spawn(source, timeout=None):
             timeout=timeout,
             env={
                 "DJANGO_SETTINGS_MODULE": "check_settings",
-                "COURSE_RUN": CHECK_MARKER,
                 processes.RUN_MARKER: run_id,
             },
             files={

@@ -48,7 +48,7 @@ __all__ = [
     "workers_graph",
 ]
 
-MARKER = {"COURSE_RUN": "lesson07"}  # in the environment of every process this lesson starts
+MARKER = {processes.RUN_MARKER: "lesson07"}  # in the environment of every process this lesson starts
 SCRIPTS = resources.files(__name__) / "scripts"
 
 
@@ -73,7 +73,7 @@ def diff(before, after, labels=None):
 
 def processes_with_marker():
     """The processes, started by this lesson, that are still running."""
-    return processes.marked_processes(MARKER["COURSE_RUN"], "COURSE_RUN")
+    return processes.marked_processes(MARKER[processes.RUN_MARKER])
 
 
 def run_child(args, *, timeout, env=None, files=None):
@@ -81,7 +81,7 @@ def run_child(args, *, timeout, env=None, files=None):
     try:
         return processes.run_python(args, timeout=timeout, env={**MARKER, **(env or {})}, files=files)
     except BaseException:
-        processes.stop_marked(MARKER["COURSE_RUN"], "COURSE_RUN")
+        processes.stop_marked(MARKER[processes.RUN_MARKER])
         raise
 
 

@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import resources, util
 from pathlib import Path
 
+from course import processes
+
 from . import cache, pythons
 
 __all__ = ["PINS", "DEFAULT_VERSIONS", "TIMEOUT", "resolve", "prepare", "run_under", "outputs", "table"]
@@ -62,14 +64,14 @@ def prepare(version):
 
 
 def _environment(directory):
-    env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_SETTINGS_MODULE", "PYTHONSTARTUP", "PYTHONWARNINGS")}
+    """The child's environment: the kernel's, minus the sandbox's switches and start-up hooks, with that Django first."""
     paths = [str(directory)] if directory else []
-    env.update(
+    env = processes.child_environment(
         PYTHONPATH=os.pathsep.join([*paths, str(_sandbox_project())]),
-        PYTHONDONTWRITEBYTECODE="1",  # nothing written next to the library's sources
-        PYTHONIOENCODING="utf-8",
-        PYTHONNOUSERSITE="1",
+        PYTHONNOUSERSITE="1",  # nothing from the user's site-packages shadows that Django
     )
+    for key in ("PYTHONSTARTUP", "PYTHONWARNINGS"):
+        env.pop(key, None)
     return env
 
 

@@ -8,36 +8,14 @@ that an installed embedded-server package ships, without starting anything.
 with the package's directory shown as ``<pgserver>`` (no machine path).
 """
 import importlib.metadata
-import os
-import subprocess
-import sys
-import textwrap
+import json
+from importlib import resources
+
+from course import processes
 
 __all__ = ["shipped_extensions", "pgserver_says", "failing_steps", "full_clean_flow"]
 
-PSQL_PREFIXES = ("ERROR:", "DETAIL:", "HINT:", "WARNING:", "NOTICE:")
-
-_CHILD = textwrap.dedent(
-    """
-    import os, shutil, sys, tempfile, warnings
-    runtime = tempfile.mkdtemp(prefix="django41-course-pgrun-")
-    os.environ["XDG_RUNTIME_DIR"] = runtime  # pgserver's lock file goes here, deleted below
-    data = tempfile.mkdtemp(prefix="django41-course-pg-")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import pgserver
-        server = pgserver.get_server(data, cleanup_mode="delete")
-        try:
-            print(os.path.dirname(pgserver.__file__))
-            print(server.psql(sys.argv[1]))
-        finally:
-            server.cleanup()
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
-        shutil.rmtree(runtime, ignore_errors=True)
-    """
-)
+SCRIPTS = resources.files(__name__) / "scripts"
 
 
 def shipped_extensions(package):
@@ -53,16 +31,14 @@ def pgserver_says(sql, timeout=120):
     """What psql prints for ``sql`` on a fresh pgserver server: a list of non-empty lines."""
     if shipped_extensions("pgserver") is None:
         return ["pgserver is not installed here"]
-    env = {key: value for key, value in os.environ.items() if key != "XDG_RUNTIME_DIR"}
-    run = subprocess.run(
-        [sys.executable, "-c", _CHILD, sql], capture_output=True, text=True, timeout=timeout, env=env
-    )
-    lines = run.stdout.splitlines()
-    if run.returncode != 0 or not lines:
+    program = (SCRIPTS / "pgserver_psql.py").read_text(encoding="utf-8")
+    run = processes.run_python(["pgserver_psql.py", sql], timeout=timeout, files={"pgserver_psql.py": program})
+    if run.timed_out:
+        return [f"pgserver did not answer within {timeout} s"]
+    try:
+        return json.loads(run.output.splitlines()[-1])
+    except (IndexError, ValueError):
         return [f"pgserver did not start (exit status {run.returncode})"]
-    home = lines[0]
-    said = lines[1:] + [line for line in run.stderr.splitlines() if line.startswith(PSQL_PREFIXES)]
-    return [line.replace(home, "<pgserver>").rstrip() for line in said if line.strip()]
 
 
 STEPS = ("clean_fields", "clean", "validate_unique", "validate_constraints")
